@@ -1,0 +1,1 @@
+"""Etiquette checklist and hostility rules: pure code, no I/O."""
