@@ -1,0 +1,1 @@
+"""Textual UI for callmon: the live monitor and the sessions browser."""

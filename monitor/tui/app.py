@@ -1,0 +1,453 @@
+"""The live monitor: ``MonitorApp`` shows one call as it happens.
+
+Capture and transcription run in the engine's worker thread; its events reach the app
+through ``EventBridge`` (messages + a coalescing buffer drained on a timer), and every
+blocking call (starting the engine, stopping it) runs in a Textual thread worker, so a
+key press is answered while both speakers talk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from monitor.tui.bridge import EngineEvent, EventBridge
+from monitor.tui.model import CallView
+from monitor.tui.screens.help import HelpScreen
+from monitor.tui.screens.summary import SummaryScreen
+from monitor.tui.widgets.checklist import ChecklistView
+from monitor.tui.widgets.flags import FlagsView
+from monitor.tui.widgets.status import StatusBar
+from monitor.tui.widgets.transcript import TranscriptView
+from monitor.types import (
+    DirectionEvent,
+    ErrorEvent,
+    Event,
+    FlagEvent,
+    MarkEvent,
+    SegmentEvent,
+    StartEvent,
+    StepEvent,
+    SummaryEvent,
+)
+
+DIRECTION_CYCLE = {"auto": "inbound", "inbound": "outbound", "outbound": "auto"}
+TICK_S = 0.1
+
+StartCall = Callable[[Any, Callable[[Event], None]], Any]
+
+
+class CallStarted(Message):
+    def __init__(self, pipeline: Any, call_id: int) -> None:
+        super().__init__()
+        self.pipeline = pipeline
+        self.call_id = call_id
+
+
+class CallFailed(Message):
+    def __init__(self, error: str, call_id: int) -> None:
+        super().__init__()
+        self.error = error
+        self.call_id = call_id
+
+
+def _default_start_call(spec: Any, on_event: Callable[[Event], None]) -> Any:
+    from monitor.runner import start_call
+
+    return start_call(spec, on_event)
+
+
+class MonitorApp(App[int]):
+    """Transcript, checklist, flags and engine health of the call being monitored."""
+
+    CSS_PATH = "monitor.tcss"
+    TITLE = "callmon"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [  # noqa: RUF012
+        Binding("n", "new_call", "New"),
+        Binding("e", "end_call", "End"),
+        Binding("d", "cycle_direction", "Dir"),
+        Binding("p", "toggle_pause", "Pause"),
+        Binding("m", "mark", "Mark"),
+        Binding("r", "reload_config", "Reload"),
+        Binding("s", "summary", "Summary"),
+        Binding("b", "sessions", "Sessions"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        spec: Any = None,
+        *,
+        config: Any = None,
+        start_call: StartCall | None = None,
+        autostart: bool = True,
+        show_ui_cpu: bool = True,
+    ) -> None:
+        super().__init__()
+        self.spec = spec
+        self.config = config if config is not None else getattr(spec, "config", None)
+        if self.config is None:
+            from monitor.config import Config
+
+            self.config = Config()
+        self._start_call = start_call or _default_start_call
+        self.autostart = autostart and spec is not None
+        self.show_ui_cpu = show_ui_cpu
+        self.view = CallView()
+        self.pipeline: Any = None
+        self.bridge: EventBridge | None = None
+        self.call_id = 0
+        self.state = "idle"  # idle | starting | live | ending | ended
+        self.expected_duration: float | None = None
+        self.summary_on_end = False
+        self.ui_cpu: float | None = None
+        self._cpu_window = (time.perf_counter(), time.thread_time())
+        self.last_key_action: tuple[str, float] | None = None  # (action, perf_counter)
+        self.first_frame_at: float | None = None
+
+    # ---- layout ----
+
+    def compose(self) -> ComposeResult:
+        self.status_bar = StatusBar(id="status")
+        self.error_bar = Static("", id="error-bar")
+        self.transcript = TranscriptView(self.config.ui.max_transcript_lines, id="transcript")
+        self.checklist = ChecklistView(id="checklist")
+        self.flags_view = FlagsView(id="flags")
+        yield self.status_bar
+        yield self.error_bar
+        with Horizontal(id="main"):
+            yield self.transcript
+            with Vertical(id="side"):
+                yield self.checklist
+                yield self.flags_view
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.theme = (
+            self.config.ui.theme
+            if self.config.ui.theme in self.available_themes
+            else ("textual-dark")
+        )
+        self.transcript.border_title = "Transcript"
+        self.checklist.border_title = "Checklist"
+        self.flags_view.border_title = "Flags"
+        self.set_interval(TICK_S, self._tick)
+        self.call_after_refresh(self._first_frame)
+        self._refresh_status()
+        if self.autostart:
+            self.action_new_call()
+
+    def _first_frame(self) -> None:
+        self.first_frame_at = time.perf_counter()
+
+    # ---- engine events ----
+
+    def on_engine_event(self, message: EngineEvent) -> None:
+        if message.call_id == self.call_id:
+            self.apply_event(message.event)
+
+    def feed(self, events: list[Event]) -> None:
+        """Apply events directly (tests and replays of stored calls)."""
+        for event in events:
+            self.apply_event(event)
+        self._refresh_status()
+
+    def apply_event(self, event: Event) -> None:
+        if not self.view.apply(event):
+            return
+        match event:
+            case StartEvent():
+                if self.state in ("idle", "starting"):
+                    self.state = "live"
+            case SegmentEvent(segment=segment):
+                self.transcript.show(segment)
+            case StepEvent():
+                self._refresh_checklist()
+                if event.step_id == "stay_polite" and event.status == "missed":
+                    self.flags_view.show_broken_politeness(event)
+                    self.notify(
+                        "Agent did not stay polite", severity="error", timeout=self._toast_s
+                    )
+            case FlagEvent():
+                if self.flags_view.show_flag(event):
+                    words = ", ".join(event.terms) or event.category
+                    self.notify(
+                        f"{event.speaker}: {event.category} “{words}”",
+                        title="Flag",
+                        severity="error" if event.speaker == "agent" else "warning",
+                        timeout=self._toast_s,
+                    )
+            case DirectionEvent():
+                self._refresh_status()
+            case MarkEvent():
+                self.notify(f"Marked {event.at:.1f}s {event.note}".strip(), timeout=self._toast_s)
+            case ErrorEvent():
+                self.show_error(event.message)
+            case SummaryEvent():
+                self._call_ended()
+
+    def _tick(self) -> None:
+        if self.bridge is not None:
+            for event in self.bridge.drain():
+                self.apply_event(event)
+        now, cpu = time.perf_counter(), time.thread_time()
+        wall0, cpu0 = self._cpu_window
+        if now - wall0 >= 1.0:
+            self.ui_cpu = (cpu - cpu0) / (now - wall0)
+            self._cpu_window = (now, cpu)
+        self._refresh_status()
+        if self.state == "live":
+            self._refresh_checklist()
+
+    @property
+    def _toast_s(self) -> float:
+        return self.config.ui.toast_seconds
+
+    def _refresh_status(self) -> None:
+        paused = bool(self.pipeline is not None and getattr(self.pipeline, "paused", False))
+        ui_cpu = self.ui_cpu if self.show_ui_cpu else None
+        self.status_bar.refresh_from(self.view, self.state, paused, ui_cpu)
+
+    def _refresh_checklist(self) -> None:
+        closing = self.view.closing_soon(self.expected_duration, self.config.ui.closing_warning_s)
+        attention = {
+            step_id
+            for step_id, step in self.view.steps.items()
+            if self.view.step_needs_attention(step, closing)
+        }
+        key = (tuple((s.step_id, s.status) for s in self.view.steps.values()), frozenset(attention))
+        if key == getattr(self, "_checklist_key", None):
+            return
+        self._checklist_key = key
+        self.checklist.show(self.view.steps, attention)
+
+    def show_error(self, message: str) -> None:
+        """One clear line at the top; the app keeps running."""
+        bar = self.error_bar
+        bar.update(f"✗ {message}")
+        bar.add_class("visible")
+        self.notify(message, title="Error", severity="error", timeout=self._toast_s)
+
+    def clear_error(self) -> None:
+        self.error_bar.remove_class("visible")
+
+    # ---- call lifecycle ----
+
+    def action_new_call(self) -> None:
+        self._note_key("new_call")
+        if self.spec is None:
+            self.notify("No audio source to start a call from", severity="warning")
+            return
+        if self.state in ("starting", "live", "ending"):
+            self.notify("End the current call first (e)", severity="warning")
+            return
+        self.call_id += 1
+        self.view = CallView()
+        self.pipeline = None
+        self.expected_duration = None
+        self.summary_on_end = False
+        self._checklist_key = None
+        self.transcript.clear_lines()
+        self.flags_view.clear_flags()
+        self.checklist.show({}, set())
+        self.clear_error()
+        self.state = "starting"
+        self.bridge = EventBridge(self, self.call_id)
+        call_id, bridge, spec = self.call_id, self.bridge, self.spec
+        self.run_worker(lambda: self._start_in_thread(spec, bridge, call_id), thread=True)
+        self._refresh_status()
+
+    def _start_in_thread(self, spec: Any, bridge: EventBridge, call_id: int) -> None:
+        try:
+            pipeline = self._start_call(spec, bridge)
+        except Exception as exc:
+            self.post_message(CallFailed(str(exc) or type(exc).__name__, call_id))
+            return
+        self.post_message(CallStarted(pipeline, call_id))
+
+    def on_call_started(self, message: CallStarted) -> None:
+        if message.call_id != self.call_id:
+            message.pipeline.stop()
+            return
+        self.pipeline = message.pipeline
+        source = getattr(self.pipeline, "source", None)
+        duration = getattr(source, "duration", None)
+        self.expected_duration = duration if isinstance(duration, int | float) else None
+        with contextlib.suppress(AttributeError, RuntimeError):
+            self.view.seed_steps(list(self.pipeline.steps()))
+        self._refresh_checklist()
+        if self.state == "starting":
+            self.state = "live"
+        self._refresh_status()
+
+    def on_call_failed(self, message: CallFailed) -> None:
+        if message.call_id == self.call_id:
+            self.state = "idle"
+            self.show_error(message.error)
+            self._refresh_status()
+
+    def action_end_call(self) -> None:
+        self._note_key("end_call")
+        if self.state == "ended" or (self.state == "idle" and self.view.ended):
+            self.action_summary()
+            return
+        if self.pipeline is None or self.state not in ("live", "starting"):
+            self.notify("No call is running", severity="warning")
+            return
+        self.state = "ending"
+        self.summary_on_end = True
+        pipeline = self.pipeline
+        self.run_worker(lambda: self._stop_in_thread(pipeline), thread=True)
+        self._refresh_status()
+
+    @staticmethod
+    def _stop_in_thread(pipeline: Any) -> None:
+        pipeline.stop()
+        pipeline.join(30)
+
+    def _call_ended(self) -> None:
+        self.state = "ended"
+        self._refresh_checklist()
+        self._refresh_status()
+        if self.summary_on_end:
+            self.summary_on_end = False
+            self.action_summary()
+        else:
+            self.notify("Call ended — s: summary, n: new call", timeout=self._toast_s)
+
+    # ---- keys ----
+
+    def _note_key(self, action: str) -> None:
+        self.last_key_action = (action, time.perf_counter())
+
+    def action_cycle_direction(self) -> None:
+        self._note_key("cycle_direction")
+        direction = DIRECTION_CYCLE.get(self.view.direction, "auto")
+        if self.pipeline is None or self.state != "live":
+            self.notify("Direction applies to a running call", severity="warning")
+            return
+        self.pipeline.set_direction(direction)
+        self.notify(f"Direction: {direction}", timeout=self._toast_s)
+
+    def action_toggle_pause(self) -> None:
+        self._note_key("toggle_pause")
+        if self.pipeline is None or self.state != "live":
+            self.notify("No call is running", severity="warning")
+            return
+        if self.pipeline.paused:
+            self.pipeline.resume()
+            self.notify("Capture resumed", timeout=self._toast_s)
+        else:
+            self.pipeline.pause()
+            self.notify("Capture paused", timeout=self._toast_s)
+        self._refresh_status()
+
+    def action_mark(self) -> None:
+        self._note_key("mark")
+        if self.pipeline is None or self.state != "live":
+            self.notify("No call is running", severity="warning")
+            return
+        self.pipeline.mark("")
+
+    def action_reload_config(self) -> None:
+        """Re-read the config file; a bad file keeps the old config and says why."""
+        self._note_key("reload_config")
+        from monitor.config import ConfigError, load_config
+
+        path = getattr(self.config, "path", None)
+        try:
+            config = load_config(path)
+        except ConfigError as exc:
+            self.show_error(f"config not reloaded: {exc}")
+            return
+        self.config = config
+        if self.spec is not None and hasattr(self.spec, "config"):
+            with contextlib.suppress(TypeError):
+                self.spec = replace(self.spec, config=config)
+        if self.pipeline is not None and self.state == "live":
+            self.pipeline.reload_config(config)
+        self.clear_error()
+        self.notify(f"Config reloaded from {path or 'defaults'}", timeout=self._toast_s)
+
+    def action_summary(self) -> None:
+        self._note_key("summary")
+        if isinstance(self.screen, SummaryScreen):
+            self.pop_screen()
+            return
+        self.push_screen(SummaryScreen(self.view.summary(), self._stored_report_text()))
+
+    def _stored_report_text(self) -> str | None:
+        """The store's report for the finished call, when the call was stored."""
+        session_id = getattr(self.pipeline, "session_id", None) if self.view.ended else None
+        if session_id is None:
+            return None
+        try:
+            from monitor.report import build_report
+            from monitor.store import open_store
+
+            report = build_report(open_store(self.config.store), session_id)
+            return report.render_text() if hasattr(report, "render_text") else None
+        except Exception:
+            return None
+
+    def action_sessions(self) -> None:
+        self._note_key("sessions")
+        try:
+            from monitor.store import open_store
+            from monitor.tui.screens.browser import SessionsScreen
+
+            store = open_store(self.config.store)
+        except Exception as exc:
+            self.show_error(f"sessions unavailable: {exc}")
+            return
+        self.push_screen(SessionsScreen(store))
+
+    def action_help(self) -> None:
+        self._note_key("help")
+        self.push_screen(HelpScreen(self.BINDINGS))
+
+    async def action_quit(self) -> None:
+        self._note_key("quit")
+        self.stop_pipeline()
+        self.exit(0)
+
+    def stop_pipeline(self) -> None:
+        if self.pipeline is not None:
+            self.pipeline.stop()
+
+
+def run_monitor(spec: Any) -> int:
+    """Open the monitor for ``spec`` (a ``runner.CallSpec``); the runner's non-headless path."""
+    app = MonitorApp(spec)
+    try:
+        result = app.run()
+    finally:
+        app.stop_pipeline()
+        if app.pipeline is not None:
+            app.pipeline.join(5)
+    return result or 0
+
+
+def run_browser(args: argparse.Namespace) -> int:
+    """``callmon browse``: the sessions browser on its own."""
+    from monitor.config import load_config
+    from monitor.tui.screens.browser import BrowserApp
+
+    config = load_config(getattr(args, "config", None))
+    from monitor.store import open_store
+
+    store = open_store(config.store)
+    return BrowserApp(store).run() or 0

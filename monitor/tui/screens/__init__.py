@@ -1,0 +1,1 @@
+"""Screens: end-of-call summary, sessions browser, help."""
