@@ -13,12 +13,14 @@ A session that was never closed reads back as ``interrupted``.
 from __future__ import annotations
 
 import abc
+import atexit
 import contextlib
 import json
 import os
 import queue
 import socket
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -771,7 +773,16 @@ class SqliteStore(SessionStore):
 
 # ---- the writer ----
 
-_CLOSE = object()
+_CLOSE = object()  # write what is queued, then mark the session complete
+_ABANDON = object()  # write what is queued, leave the session open (process exiting)
+_OPEN_WRITERS: set[SqliteSessionWriter] = set()
+
+
+@atexit.register
+def _flush_open_writers() -> None:
+    """A process that exits without closing its call still keeps every queued event."""
+    for writer in list(_OPEN_WRITERS):
+        writer.abandon()
 
 
 class SqliteSessionWriter(SessionWriter):
@@ -801,6 +812,7 @@ class SqliteSessionWriter(SessionWriter):
             target=self._run, name=f"callmon-store-{session_id}", daemon=True
         )
         self._thread.start()
+        _OPEN_WRITERS.add(self)
 
     # -- called from the pipeline thread --
 
@@ -817,6 +829,12 @@ class SqliteSessionWriter(SessionWriter):
                 self._last_sample[key] = event.at
         if self._closed:
             return
+        if isinstance(event, SummaryEvent):  # the pipeline's last event: finish the session
+            try:
+                self.close(event)
+            except StoreError as exc:  # the call itself went fine; say so and go on
+                print(f"callmon: warning: {exc}", file=sys.stderr)
+            return
         self._queue.put(event)
 
     def write_audio(self, chunk: AudioChunk) -> None:
@@ -830,12 +848,23 @@ class SqliteSessionWriter(SessionWriter):
             if self._closed:
                 return
             self._closed = True
+        _OPEN_WRITERS.discard(self)
         if summary is not None:
             self._queue.put(summary)
         self._queue.put(_CLOSE)
         self._thread.join(timeout)
         if self.error:
             raise StoreError(self.error)
+
+    def abandon(self, timeout: float = 5.0) -> None:
+        """Write what is queued but leave the session open (it reads back as interrupted)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        _OPEN_WRITERS.discard(self)
+        self._queue.put(_ABANDON)
+        self._thread.join(timeout)
 
     # -- the writer thread --
 
@@ -851,23 +880,25 @@ class SqliteSessionWriter(SessionWriter):
                 except queue.Empty:
                     items = []
                 deadline = time.monotonic() + COMMIT_INTERVAL_S
-                while items and items[-1] is not _CLOSE and time.monotonic() < deadline:
+                while items and not _is_end(items[-1]) and time.monotonic() < deadline:
                     try:
                         items.append(self._queue.get_nowait())
                     except queue.Empty:
                         if _urgent(items):
                             break
                         time.sleep(0.01)
-                closing = bool(items) and items[-1] is _CLOSE
+                end = items[-1] if items and _is_end(items[-1]) else None
+                closing = end is not None
                 now = time.time()
                 if items or now - last_beat >= HEARTBEAT_S:
-                    self._write(conn, [i for i in items if i is not _CLOSE], closing)
+                    events = [i for i in items if not _is_end(i)]
+                    self._write(conn, events, complete=end is _CLOSE)
                     last_beat = now
         except Exception as exc:  # never take the call down; report on close()
             self.error = f"session {self.session_id}: writing failed ({exc})"
             while True:  # drain so the pipeline's puts never pile up forever
                 try:
-                    if self._queue.get(timeout=1.0) is _CLOSE:
+                    if _is_end(self._queue.get(timeout=1.0)):
                         break
                 except queue.Empty:
                     continue
@@ -878,7 +909,7 @@ class SqliteSessionWriter(SessionWriter):
             if conn is not None:
                 conn.close()
 
-    def _write(self, conn: sqlite3.Connection, items: list[Any], closing: bool) -> None:
+    def _write(self, conn: sqlite3.Connection, items: list[Any], complete: bool) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             for item in items:
@@ -899,7 +930,7 @@ class SqliteSessionWriter(SessionWriter):
                     self.session_id,
                 ),
             )
-            if closing:
+            if complete:
                 summary = self._summary
                 if summary is not None:
                     self._duration = max(self._duration, summary.duration)
@@ -981,6 +1012,10 @@ class SqliteSessionWriter(SessionWriter):
                 "UPDATE sessions SET audio_path = ? WHERE id = ?", (str(path), self.session_id)
             )
         self._audio.add(chunk)
+
+
+def _is_end(item: Any) -> bool:
+    return item is _CLOSE or item is _ABANDON
 
 
 def _urgent(items: list[Any]) -> bool:
