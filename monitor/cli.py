@@ -51,11 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="WAV/FLAC/MP3/OGG recording; stereo = agent left, customer right")
     _call_args(p)
     p.add_argument(
-        "--speed", type=float, default=1.0, help="x real time (default 1.0; 0 = as fast as possible)"
+        "--speed",
+        type=float,
+        default=1.0,
+        help="x real time (default 1.0; 0 = as fast as possible)",
     )
     p.set_defaults(handler=_replay)
 
-    p = sub.add_parser("demo", help="replay the bundled sample call (what runs without a sound card)")
+    p = sub.add_parser(
+        "demo", help="replay the bundled sample call (what runs without a sound card)"
+    )
     _call_args(p)
     p.add_argument("--speed", type=float, default=1.0)
     p.set_defaults(handler=_demo)
@@ -149,6 +154,12 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(args)
 
 
+def _default(args: argparse.Namespace) -> int:
+    from monitor.runner import run_default
+
+    return run_default(args)
+
+
 def _devices(args: argparse.Namespace) -> int:
     from monitor.audio import format_devices
 
@@ -178,8 +189,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
+    if handler is None and args.command is None:
+        # Plain `callmon`: monitor the default input, or replay the sample without one.
+        args = parser.parse_args(["demo"])
+        args.device = args.customer_device = args.duration = None
+        handler = _default
+    elif handler is None:
+        parser.parse_args([args.command, "--help"])
         return 2
     from monitor.config import ConfigError
 
