@@ -285,6 +285,16 @@ def _sounddevice() -> Any:
     return sounddevice
 
 
+def rescan_devices() -> None:
+    """Make PortAudio look again (it sees only devices present when it was initialised)."""
+    import sys
+
+    sd = sys.modules.get("sounddevice")
+    if sd is not None:
+        sd._terminate()
+        sd._initialize()
+
+
 def list_input_devices() -> list[DeviceInfo]:
     """Input-capable devices PortAudio sees (raises ``AudioError`` without PortAudio)."""
     sd = _sounddevice()
