@@ -1,0 +1,209 @@
+"""Real capture through a PulseAudio null sink: the path a user's headset takes.
+
+``paplay`` plays a stereo call into ``callsink`` in real time; ``LiveSource`` (and ``callmon
+live``) record the sink's monitor through sounddevice's ALSA device ``pulse``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from monitor import audio
+from monitor.audio import open_live
+from monitor.config import AudioConfig
+from monitor.errors import AudioError
+from monitor.types import SAMPLE_RATE
+
+pytestmark = pytest.mark.capture
+
+ROOT = Path(__file__).resolve().parents[1]
+CALLBACK = Path("/work/shared/data/audio/tts-outbound-callback.wav")
+
+
+@pytest.fixture(scope="module")
+def two_voices(tmp_path_factory) -> tuple[Path, np.ndarray]:
+    """5 s with both sides talking at once: agent (left) 0-5 s, customer (right) 10-15 s."""
+    data, rate = soundfile.read(CALLBACK, dtype="float32")
+    left = data[0 : 5 * rate, 0]
+    right = data[10 * rate : 15 * rate, 1]
+    stereo = np.stack([left, right], axis=1)
+    path = tmp_path_factory.mktemp("capture") / "two-voices.wav"
+    soundfile.write(path, stereo, rate, subtype="PCM_16")
+    return path, soundfile.read(path, dtype="float32")[0]
+
+
+def capture_while_playing(sources, soundcard, wav: Path, tail_s: float = 0.4):
+    """Start the sources, play ``wav`` into the sink, read until it ends; samples per speaker."""
+    got = [{s: [] for s in source.speakers} for source in sources]
+    for source in sources:
+        source.start()
+    try:
+        for source in sources:  # the stream is running once a block arrived
+            while not source.read(0.5):
+                pass
+        player = soundcard.play(wav)
+        ended_at = None
+        while ended_at is None or time.monotonic() - ended_at < tail_s:
+            for source, store in zip(sources, got, strict=True):
+                for chunk in source.read(0.05):
+                    store[chunk.speaker].append(chunk.samples)
+            if ended_at is None and player.poll() is not None:
+                ended_at = time.monotonic()
+                assert player.returncode == 0, player.stderr.read()
+    finally:
+        for source in sources:
+            source.close()
+    return [{s: np.concatenate(p) for s, p in store.items()} for store in got]
+
+
+def best_lag(captured: np.ndarray, reference: np.ndarray) -> int:
+    """Offset of ``reference`` inside ``captured`` (FFT cross-correlation)."""
+    n = 1 << int(np.ceil(np.log2(len(captured) + len(reference))))
+    spectrum = np.fft.rfft(captured, n) * np.conj(np.fft.rfft(reference, n))
+    corr = np.fft.irfft(spectrum, n)[: len(captured) - len(reference) + 1]
+    return int(np.argmax(corr))
+
+
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-12))
+
+
+def test_pulse_device_is_listed(virtual_soundcard):
+    names = {d.name: d for d in audio.list_input_devices()}
+    assert "pulse" in names and names["pulse"].input_channels >= 2
+
+
+def test_capture_matches_the_file_on_both_channels(virtual_soundcard, two_voices):
+    wav, reference = two_voices
+    native = open_live(AudioConfig(sample_rate=16000), device="pulse")  # no resampling at all
+    resampled = open_live(AudioConfig(), device="pulse")  # device default rate → 16 kHz
+    assert resampled.inputs[0].rate != SAMPLE_RATE
+    got_native, got_resampled = capture_while_playing([native, resampled], virtual_soundcard, wav)
+    assert native.dropped_blocks == 0 and resampled.dropped_blocks == 0
+
+    n = len(reference)
+    lag = best_lag(got_native["agent"], reference[:, 0])
+    for speaker, column in (("agent", 0), ("customer", 1)):
+        aligned = got_native[speaker][lag : lag + n]
+        assert len(aligned) == n, f"{speaker}: capture cut short"
+        # sample for sample, on the same lag for both channels (16-bit rounding only)
+        assert np.max(np.abs(aligned - reference[:, column])) < 1e-3, speaker
+        assert correlation(aligned, reference[:, 1 - column]) < 0.2, f"{speaker}: channels swapped"
+
+    lag = best_lag(got_resampled["agent"], reference[:, 0])
+    for speaker, column in (("agent", 0), ("customer", 1)):
+        aligned = got_resampled[speaker][lag : lag + n]
+        assert len(aligned) == n, f"{speaker}: capture cut short"
+        assert correlation(aligned, reference[:, column]) > 0.98, speaker
+        assert correlation(aligned, reference[:, 1 - column]) < 0.2, f"{speaker}: channels swapped"
+
+
+def test_full_queue_is_counted_not_silent(virtual_soundcard):
+    source = open_live(AudioConfig(queue_blocks=10, block_ms=20), device="pulse")
+    source.start()
+    try:
+        while not source.read(0.5):  # running
+            pass
+        time.sleep(0.8)  # the worker "hangs": ~40 blocks arrive, 10 fit
+        assert source.dropped_blocks > 0
+        dropped = source.dropped_blocks
+        assert len(source.read(0.5)) > 0  # capture goes on after the overflow
+        for _ in range(5):
+            source.read(0.1)
+        assert source.dropped_blocks - dropped <= 1  # a reader that keeps up drops nothing
+    finally:
+        source.close()
+
+
+def test_unknown_device_lists_real_inputs(virtual_soundcard):
+    with pytest.raises(AudioError, match=r"no input device matches 'Jabra Evolve'.*pulse"):
+        open_live(AudioConfig(), device="Jabra Evolve")
+
+
+def test_sound_server_lost_mid_call_is_an_error(virtual_soundcard, tmp_path, monkeypatch):
+    """Kill a second, private daemon under a running capture ("device unplugged")."""
+    script = str(ROOT / "scripts" / "virtual-soundcard.sh")
+    folder = tmp_path / "doomed"
+    started = subprocess.run([script, "start", str(folder)], capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{folder}/run/pulse/native")
+    source = open_live(AudioConfig(sample_rate=16000), device="pulse")
+    try:
+        source.start()
+        deadline = time.monotonic() + 5
+        while not source.read(0.2):
+            assert time.monotonic() < deadline, "no audio from the second daemon"
+        subprocess.run([script, "stop", str(folder)], check=True)
+        deadline = time.monotonic() + audio.STALL_S + 3
+        with pytest.raises(AudioError, match=r"input device 'pulse' stopped delivering audio"):
+            while time.monotonic() < deadline:
+                source.read(0.2)
+    finally:
+        source.close()
+        subprocess.run([script, "stop", str(folder)], check=False)
+
+
+def test_callmon_devices_lists_the_sink(virtual_soundcard):
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor.cli", "devices"],
+        capture_output=True,
+        text=True,
+        env=virtual_soundcard.child_env(),
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if " pulse " in f" {line} ")
+    assert " 32 " in row and "Hz" in row
+
+
+@pytest.mark.model
+def test_callmon_live_transcribes_the_call_played_into_the_sink(virtual_soundcard, tmp_path):
+    """`callmon live --headless --json --device pulse` on a call played through the sound card."""
+    data, rate = soundfile.read(CALLBACK, dtype="float32")
+    excerpt = tmp_path / "callback-first-four-turns.wav"  # turns 0-3 end at 22.93 s
+    soundfile.write(excerpt, data[: int(23.3 * rate)], rate, subtype="PCM_16")
+    env = {**virtual_soundcard.child_env(), "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, "-m", "monitor.cli", "live", "--headless", "--json"]
+    command += ["--device", "pulse", "--duration", "60", "--no-store"]
+    call = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
+    )
+    lines: list[dict] = []
+    player = None
+    try:
+        assert call.stdout is not None
+        for raw in call.stdout:
+            event = json.loads(raw)
+            lines.append(event)
+            if event["type"] == "start":
+                player = virtual_soundcard.play(excerpt)
+            if player is not None and player.poll() is not None and event["type"] == "segment":
+                finals = [e for e in lines if e["type"] == "segment" and e["final"]]
+                if finals and finals[-1]["end"] > 22.0:
+                    call.terminate()  # SIGTERM ends the call cleanly, with a summary
+    finally:
+        if call.poll() is None:
+            call.terminate()
+        call.wait(timeout=60)
+        if player is not None:
+            player.wait(timeout=60)
+    stderr = call.stderr.read() if call.stderr else ""
+    assert call.returncode == 0, stderr
+    assert lines[0]["type"] == "start" and lines[0]["speakers"] == ["agent", "customer"]
+    assert lines[-1]["type"] == "summary" and lines[-1]["dropped_blocks"] == 0
+    text = {"agent": "", "customer": ""}
+    for e in lines:
+        if e["type"] == "segment" and e["final"]:
+            text[e["speaker"]] += " " + e["text"].lower()
+    assert "greenfield" in text["agent"] and "call you back" in text["agent"], text
+    assert "tomorrow" in text["customer"] and "drive to work" in text["customer"], text
+    assert "greenfield" not in text["customer"] and "tomorrow" not in text["agent"], text
