@@ -216,6 +216,13 @@ class RecordingSource:
         self._start_wall = time.time()
         return self._start_wall
 
+    def pending_blocks(self) -> int:
+        """Blocks already due but not yet read (the reader's backlog); 0 at speed 0."""
+        if self._start_wall is None or self.speed <= 0:
+            return 0
+        due_frames = min((time.time() - self._start_wall) * self.speed * SAMPLE_RATE, self.frames)
+        return max(0, int(due_frames - self._pos) // self.block)
+
     def _due(self, end_frame: int) -> float:
         assert self._start_wall is not None
         return self._start_wall + end_frame / SAMPLE_RATE / self.speed
@@ -396,6 +403,10 @@ class LiveSource:
     @property
     def dropped_blocks(self) -> int:
         return sum(self._dropped)
+
+    def pending_blocks(self) -> int:
+        """Blocks captured but not yet read (the reader's backlog)."""
+        return self._queue.qsize()
 
     def _callback(self, index: int) -> Any:
         put = self._queue.put_nowait

@@ -211,6 +211,16 @@ def test_read_returns_empty_list_while_waiting_and_none_after_close(tmp_path):
     assert source.read(0.01) is None
 
 
+def test_pending_blocks_shows_a_slow_reader_falling_behind(tmp_path):
+    source = open_recording(_short_file(tmp_path), AudioConfig(block_ms=20), speed=4.0)
+    source.start()
+    assert source.pending_blocks() == 0
+    time.sleep(0.2)  # 0.8 s of audio (40 blocks) become due while nobody reads
+    assert source.pending_blocks() >= 30
+    assert len(source.read(0.0)) >= 30  # all due blocks come at once ...
+    assert source.pending_blocks() <= 1  # ... and the backlog is gone
+
+
 def test_negative_speed_is_refused():
     with pytest.raises(AudioError, match="--speed"):
         open_recording(JFK, AudioConfig(), speed=-1)

@@ -113,6 +113,7 @@ def test_full_queue_is_counted_not_silent(virtual_soundcard):
         while not source.read(0.5):  # running
             pass
         time.sleep(0.8)  # the worker "hangs": ~40 blocks arrive, 10 fit
+        assert source.pending_blocks() == 10
         assert source.dropped_blocks > 0
         dropped = source.dropped_blocks
         assert len(source.read(0.5)) > 0  # capture goes on after the overflow
