@@ -870,6 +870,7 @@ class SqliteSessionWriter(SessionWriter):
 
     def _run(self) -> None:
         conn = None
+        ended = False
         try:
             conn = self.store.connect(synchronous="FULL")
             closing = False
@@ -888,7 +889,7 @@ class SqliteSessionWriter(SessionWriter):
                             break
                         time.sleep(0.01)
                 end = items[-1] if items and _is_end(items[-1]) else None
-                closing = end is not None
+                closing = ended = end is not None
                 now = time.time()
                 if items or now - last_beat >= HEARTBEAT_S:
                     events = [i for i in items if not _is_end(i)]
@@ -896,10 +897,9 @@ class SqliteSessionWriter(SessionWriter):
                     last_beat = now
         except Exception as exc:  # never take the call down; report on close()
             self.error = f"session {self.session_id}: writing failed ({exc})"
-            while True:  # drain so the pipeline's puts never pile up forever
+            while not ended:  # drain so the pipeline's puts never pile up forever
                 try:
-                    if _is_end(self._queue.get(timeout=1.0)):
-                        break
+                    ended = _is_end(self._queue.get(timeout=1.0))
                 except queue.Empty:
                     continue
         finally:
