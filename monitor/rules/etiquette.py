@@ -1,0 +1,176 @@
+"""Step matching: does this (normalised) agent turn cover a checklist step?
+
+Three layers, cheapest first: the configured company and agent names are found fuzzily
+and replaced by marker words; regular-expression pattern families (with slots such as
+``{name}`` and ``{gap}``) run on the marked text; plain phrases are matched fuzzily
+(rapidfuzz partial ratio) to survive ASR slips.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from monitor.rules.packs import LanguagePack
+from monitor.rules.settings import RulesConfig, StepSettings
+from monitor.rules.text import normalise, squash
+
+COMPANY_MARK = "zcompanyz"
+AGENT_MARK = "zagentz"
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "mister", "sir", "madam"}
+
+
+def compile_pattern(pattern: str, stopwords: frozenset[str]) -> re.Pattern[str]:
+    """One pack pattern as a whole-word regex over normalised text, macros expanded."""
+    stop = "|".join(sorted((re.escape(w) for w in stopwords), key=len, reverse=True)) or "(?!)"
+    body = (
+        pattern.strip()
+        .replace("{company}", COMPANY_MARK)
+        .replace("{agent}", AGENT_MARK)
+        .replace("{name}", rf"(?:(?!(?:{stop})(?:\s|$))[^\W\d_]\w*)")
+        .replace("{gap}", r"(?:\S+ ){0,3}")
+    )
+    return re.compile(rf"(?<!\S)(?:{body})(?!\S)")
+
+
+@dataclass(frozen=True)
+class NameTarget:
+    mark: str
+    variants: tuple[str, ...]  # squashed spellings to compare windows with
+    max_words: int
+
+
+class NameMarker:
+    """Replaces fuzzy occurrences of the company and agent names by marker words."""
+
+    def __init__(self, company: str, agent: str, pack: LanguagePack, threshold: float) -> None:
+        self.threshold = threshold
+        self.targets: list[NameTarget] = []
+        for mark, name, generic in (
+            (COMPANY_MARK, company, pack.company_generic),
+            (AGENT_MARK, agent, _TITLES),
+        ):
+            words = normalise(name).split()
+            if not words:
+                continue
+            core = [w for w in words if w not in generic]
+            variants = {squash("".join(words))}
+            if core and core != words:
+                variants.add(squash("".join(core)))
+            variants = {v for v in variants if len(v) >= 3}
+            if variants:
+                self.targets.append(NameTarget(mark, tuple(sorted(variants)), len(words) + 1))
+
+    def mark(self, text: str) -> tuple[str, dict[str, str]]:
+        """``text`` with names replaced; the mapping gives the words each marker replaced."""
+        found: dict[str, str] = {}
+        if not self.targets or not text:
+            return text, found
+        words = text.split()
+        taken = [False] * len(words)
+        replacements: list[tuple[int, int, str]] = []
+        for target in self.targets:
+            windows: list[tuple[int, int]] = []
+            choices: list[str] = []
+            for size in range(1, min(target.max_words, len(words)) + 1):
+                for i in range(len(words) - size + 1):
+                    windows.append((i, i + size))
+                    choices.append("".join(words[i : i + size]))
+            best: tuple[float, int, int] | None = None
+            for variant in target.variants:
+                cutoff = self.threshold if len(variant) >= 5 else 100
+                hit = process.extractOne(variant, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+                if hit and (best is None or hit[1] > best[0]):
+                    start, end = windows[hit[2]]
+                    best = (hit[1], start, end)
+            if best and not any(taken[best[1] : best[2]]):
+                _, start, end = best
+                for i in range(start, end):
+                    taken[i] = True
+                replacements.append((start, end, target.mark))
+                found[target.mark] = " ".join(words[start:end])
+        for start, end, mark in sorted(replacements, reverse=True):
+            words[start:end] = [mark]
+        return " ".join(words), found
+
+
+class PhraseMatcher:
+    """Patterns (exact, on marked text) then phrases (fuzzy); returns the evidence words."""
+
+    def __init__(
+        self,
+        patterns: tuple[str, ...],
+        phrases: tuple[str, ...],
+        threshold: float,
+        pack: LanguagePack,
+    ) -> None:
+        self.patterns = [compile_pattern(p, pack.name_stopwords) for p in patterns]
+        self.phrases = [
+            normalise(p, pack.fillers) for p in phrases if len(normalise(p).split()) >= 3
+        ]
+        self.threshold = threshold
+
+    def search(self, text: str, names: dict[str, str] | None = None) -> str | None:
+        for pattern in self.patterns:
+            match = pattern.search(text)
+            if match:
+                return _restore(match.group(0), names)
+        for phrase in self.phrases:
+            if len(text) + 2 < len(phrase) * 0.8:
+                continue
+            found = fuzz.partial_ratio_alignment(phrase, text, score_cutoff=self.threshold)
+            if found is not None and found.score >= self.threshold:
+                return _restore(text[found.dest_start : found.dest_end].strip(), names)
+        return None
+
+
+def _restore(evidence: str, names: dict[str, str] | None) -> str:
+    for mark, words in (names or {}).items():
+        evidence = evidence.replace(mark, words)
+    return evidence
+
+
+class Etiquette:
+    """All step, condition and direction matchers for one call's settings."""
+
+    def __init__(self, rules: RulesConfig, pack: LanguagePack, company: str, agent: str) -> None:
+        self.pack = pack
+        self.names = NameMarker(company, agent, pack, rules.name_threshold)
+        self.steps: dict[str, PhraseMatcher] = {}
+        for step in rules.steps:
+            self.steps[step.id] = self._step_matcher(step, pack)
+        self.conditions = {
+            name: PhraseMatcher(patterns, (), 100.0, pack)
+            for name, patterns in pack.conditions.items()
+        }
+        self.direction = {
+            d: PhraseMatcher(patterns, (), 100.0, pack) for d, patterns in pack.direction.items()
+        }
+
+    @staticmethod
+    def _step_matcher(step: StepSettings, pack: LanguagePack) -> PhraseMatcher:
+        patterns = pack.step_patterns.get(step.id, ()) + step.extra_patterns
+        phrases = pack.step_phrases.get(step.id, ()) + step.extra_phrases
+        return PhraseMatcher(patterns, phrases, step.threshold, pack)
+
+    def prepare(self, raw_text: str) -> tuple[str, dict[str, str]]:
+        """Normalise and mark names; the result feeds ``match``."""
+        return self.names.mark(normalise(raw_text, self.pack.fillers))
+
+    def match(self, step_id: str, marked: tuple[str, dict[str, str]]) -> str | None:
+        matcher = self.steps.get(step_id)
+        return matcher.search(*marked) if matcher else None
+
+    def condition(self, name: str, marked: tuple[str, dict[str, str]]) -> str | None:
+        matcher = self.conditions.get(name)
+        return matcher.search(*marked) if matcher else None
+
+    def direction_cue(self, marked: tuple[str, dict[str, str]]) -> str | None:
+        """"inbound"/"outbound" when the turn has a clear opening cue of one side only."""
+        inbound = self.direction["inbound"].search(*marked)
+        outbound = self.direction["outbound"].search(*marked)
+        if bool(inbound) == bool(outbound):
+            return None
+        return "inbound" if inbound else "outbound"

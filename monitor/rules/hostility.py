@@ -1,0 +1,210 @@
+"""Hostile-language scorer: lexicon words, multi-word patterns, masks, context rules.
+
+``HostilityScorer.score_text(text)`` returns the ``Hit``s in one utterance;
+``flags(text)`` sums them per category and keeps the categories that reach their
+threshold. Precision rules: an allow-list of idioms/names is removed first; weak insult
+words ("idiot", "stupid") count only when aimed at the listener; insults inside a
+report or quote frame ("he called me an idiot") do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from monitor.rules.packs import LanguagePack
+from monitor.rules.settings import CATEGORIES, HostilitySettings
+from monitor.rules.text import MASK_TOKEN, normalise
+
+_AIM_SKIP = {
+    "a", "an", "such", "are", "were", "is", "so", "fucking", "bloody", "complete", "total",
+    "absolute", "little", "right", "real", "being", "big", "old", "utter", "proper",
+}
+_VOCATIVE_BLOCK = {
+    "my", "the", "a", "an", "your", "his", "her", "their", "our", "this", "that", "so", "too",
+    "very", "really", "is", "was", "be", "its", "it", "feel", "felt", "look", "looks", "seem",
+    "sounds", "sound", "am", "not", "bit", "quite", "pretty", "how", "just", "being",
+}
+_YOU = {"you", "u", "ya", "ye", "ты", "вы", "тебя", "вас", "դու", "դուք", "քեզ", "ձեզ"}
+_REPORT_REACH = 40  # characters after a report frame in which insults do not count
+
+
+@dataclass(frozen=True)
+class Hit:
+    category: str
+    term: str
+    weight: float
+    start: int  # character offset in the normalised text
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    category: str
+    score: float
+    terms: tuple[str, ...]
+    severity: str
+
+
+def severity(category: str, score: float, threshold: float) -> str:
+    level = "high" if score >= 2 * threshold else "medium" if score >= 1.5 * threshold else "low"
+    if category == "threat" and level == "low":
+        return "medium"
+    return level
+
+
+def _whole(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\S)(?:{pattern.strip()})(?!\S)")
+
+
+class HostilityScorer:
+    """Scores utterances with one language pack plus the config's additions."""
+
+    def __init__(self, pack: LanguagePack, settings: HostilitySettings) -> None:
+        self.pack = pack
+        self.settings = settings
+        self.aimed_bonus = (
+            pack.aimed_bonus if settings.aimed_bonus is None else settings.aimed_bonus
+        )
+        self.exact: dict[str, tuple[str, float]] = {}
+        self.prefixes: list[tuple[str, str, float]] = []
+        terms = [(t, c, w) for c in CATEGORIES for t, w in pack.terms[c]]
+        terms += list(settings.extra_terms)
+        for term, category, weight in terms:
+            if term.endswith("*") and term not in ("****",):
+                self.prefixes.append((term.rstrip("*"), category, weight))
+            else:
+                self.exact[term] = (category, weight)
+        self.prefixes.sort(key=lambda item: len(item[0]), reverse=True)
+        prefix_alt = "|".join(re.escape(p) for p, _, _ in self.prefixes) or "(?!)"
+        self.prefix_re = re.compile(rf"(?:{prefix_alt})")
+        self.prefix_map = {p: (c, w) for p, c, w in self.prefixes}
+        # full words for resolving masks such as f**king, a**hole
+        self.mask_words = sorted(
+            {t.rstrip("*") for t, (c, w) in self.exact.items() if w >= 1.0 and "*" not in t}
+            | {p + s for p, _, w in self.prefixes if w >= 1.0 for s in ("", "ing", "er", "ed", "s")}
+        )
+        self.patterns = [
+            (category, _whole(p), p, w)
+            for category in CATEGORIES
+            for p, w in pack.patterns[category]
+        ]
+        self.patterns += [(c, _whole(p), p, w) for p, c, w in settings.extra_patterns]
+        allow = list(pack.allow) + list(settings.allow)
+        self.allow = _whole("|".join(f"(?:{a})" for a in allow)) if allow else None
+        self.report = _whole("|".join(f"(?:{r})" for r in pack.report)) if pack.report else None
+
+    # ---- words ----
+
+    def _lookup(self, word: str) -> tuple[str, float] | None:
+        if word in self.exact:
+            return self.exact[word]
+        match = self.prefix_re.match(word)
+        if match:
+            prefix = max((p for p in self.prefix_map if word.startswith(p)), key=len)
+            return self.prefix_map[prefix]
+        return None
+
+    def _resolve_mask(self, word: str) -> str | None:
+        if word == MASK_TOKEN or set(word) == {"*"}:
+            return MASK_TOKEN if word == MASK_TOKEN else "****"
+        if not word[0].isalpha():
+            return None
+        strict = re.compile("^" + re.escape(word).replace(r"\*", ".") + "$")
+        loose = re.compile("^" + re.sub(r"(\\\*)+", ".+", re.escape(word)) + "$")
+        for candidates in (strict, loose):
+            for full in self.mask_words:
+                if candidates.match(full):
+                    return full
+        return None
+
+    def _aimed(self, words: list[str], i: int) -> bool:
+        j = i - 1
+        steps = 0
+        while j >= 0 and steps < 4:
+            w = words[j]
+            if w in _YOU:
+                return True
+            if w in _AIM_SKIP or (self._lookup(w) or ("", 0.0))[0] == "insult":
+                j -= 1
+                steps += 1
+                continue
+            break
+        # vocative at the end of the turn: "... this problem, idiot"
+        return i == len(words) - 1 and i > 0 and words[i - 1] not in _VOCATIVE_BLOCK
+
+    # ---- scoring ----
+
+    def score_text(self, text: str) -> list[Hit]:
+        """Every hostile word or pattern in ``text`` (one utterance), with weights."""
+        norm = normalise(text, self.pack.fillers)
+        if self.allow is not None:
+            norm = self.allow.sub(lambda m: "~" * len(m.group(0)), norm)
+        reported = (
+            [(m.start(), m.end() + _REPORT_REACH) for m in self.report.finditer(norm)]
+            if self.report is not None
+            else []
+        )
+
+        def in_report(pos: int) -> bool:
+            return any(start <= pos <= end for start, end in reported)
+
+        hits: list[Hit] = []
+        words: list[str] = []
+        offsets: list[int] = []
+        for match in re.finditer(r"\S+", norm):
+            words.append(match.group(0))
+            offsets.append(match.start())
+        skip_next = False
+        for i, word in enumerate(words):
+            if skip_next:
+                skip_next = False
+                continue
+            term = word
+            found = None
+            if "*" in word or word == MASK_TOKEN:
+                resolved = self._resolve_mask(word)
+                if resolved:
+                    term = resolved
+                    found = self._lookup(resolved) or ("profanity", 1.2)
+            elif i + 1 < len(words) and (joined := self._lookup(word + words[i + 1])) and (
+                joined[1] >= 1.0 and not self._lookup(word) and not self._lookup(words[i + 1])
+            ):
+                term, found, skip_next = word + words[i + 1], joined, True
+            else:
+                found = self._lookup(word)
+            if not found:
+                continue
+            category, weight = found
+            if weight <= 0:
+                continue
+            if category in ("insult", "harassment") and in_report(offsets[i]):
+                continue
+            if category == "insult" and weight < self.settings.threshold("insult"):
+                if self._aimed(words, i):
+                    weight += self.aimed_bonus
+            hits.append(Hit(category, term, weight, offsets[i]))
+        for category, regex, source, weight in self.patterns:
+            for match in regex.finditer(norm):
+                if category in ("insult", "harassment") and in_report(match.start()):
+                    continue
+                hits.append(Hit(category, match.group(0), weight, match.start()))
+        return hits
+
+    def flags(self, text: str) -> list[CategoryScore]:
+        """Categories whose summed weight reaches the configured threshold."""
+        if not self.settings.enabled:
+            return []
+        totals: dict[str, list[Hit]] = {}
+        for hit in self.score_text(text):
+            totals.setdefault(hit.category, []).append(hit)
+        out = []
+        for category in CATEGORIES:
+            hits = totals.get(category)
+            if not hits:
+                continue
+            score = round(sum(h.weight for h in hits), 3)
+            threshold = self.settings.threshold(category)
+            if score >= threshold:
+                terms = tuple(dict.fromkeys(h.term for h in sorted(hits, key=lambda h: h.start)))
+                out.append(CategoryScore(category, score, terms, severity(category, score, threshold)))
+        return out

@@ -1,0 +1,334 @@
+"""``CallJudge``: the live checklist and hostility state machine of one call (pure, no I/O).
+
+Feed it ``Segment``s as they come (partials then one final per utterance). Steps are
+judged on final text; hostility is scored on partials too, so a flag shows while the
+words are still being said; the final text confirms or withdraws it.
+
+Mono recordings (speaker ``mixed``): a mixed turn may be the agent's, so it can cover
+agent steps and counts as half an agent turn for windows; it is also checked for the
+customer conditions (bad time, declined). Its flags are attributed to ``mixed`` and do
+not trigger ``stay_polite`` (we cannot tell who was hostile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from monitor.config import CallConfig
+from monitor.rules.etiquette import Etiquette
+from monitor.rules.hostility import HostilityScorer
+from monitor.rules.packs import load_pack
+from monitor.rules.settings import RulesConfig, StepSettings
+from monitor.types import DirectionEvent, Event, FlagEvent, Segment, StepEvent
+
+
+@dataclass
+class _StepState:
+    settings: StepSettings
+    status: str = "pending"
+    at: float | None = None
+    turn: int | None = None
+    evidence: str = ""
+    match_agent_turn: float | None = None  # agent-turn count at the covering match
+    cond_agent_turns: float | None = None  # agent-turn count when the condition held
+    cond_at: float | None = None
+
+
+@dataclass
+class _Utterance:
+    flags: dict[str, FlagEvent] = field(default_factory=dict)
+    final: bool = False
+
+
+class CallJudge:
+    """Checklist + flags for one call. See the module docstring."""
+
+    def __init__(self, rules: RulesConfig, call: CallConfig) -> None:
+        self.rules = rules
+        self.pack = load_pack(rules.language)
+        self.etiquette = Etiquette(rules, self.pack, call.company, call.agent_name)
+        self.scorer = HostilityScorer(self.pack, rules.hostility)
+        self._direction: str | None = call.direction if call.direction != "auto" else None
+        self._decided_by = "config" if self._direction else ""
+        self._agent_turns = 0.0  # mixed turns count half
+        self._first_agent_turn_seen = False
+        self._customer_hostile = False
+        self._utterances: dict[int, _Utterance] = {}
+        self._steps: dict[str, _StepState] = {}
+        for step in rules.steps:
+            if not step.enabled:
+                continue
+            state = _StepState(step)
+            if step.condition or (self._direction and not step.applies_to(self._direction)):
+                state.status = "n/a"
+            self._steps[step.id] = state
+        self._finished = False
+
+    # ---- public API ----
+
+    @property
+    def direction(self) -> str | None:
+        """"inbound"/"outbound", or None while ``auto`` has not decided."""
+        return self._direction
+
+    def feed(self, segment: Segment) -> list[Event]:
+        """Events caused by one partial or final segment."""
+        events: list[Event] = list(self._score_flags(segment))
+        if segment.final and segment.text.strip():
+            events += self._judge_steps(segment)
+        return events
+
+    def set_direction(self, direction: str, decided_by: str = "user") -> list[Event]:
+        """Set the direction (user key, CLI) and re-evaluate which steps apply."""
+        if direction not in ("inbound", "outbound"):
+            raise ValueError(f"direction must be inbound or outbound, got {direction!r}")
+        self._direction = direction
+        self._decided_by = decided_by
+        events: list[Event] = [DirectionEvent(direction, decided_by)]  # type: ignore[arg-type]
+        for state in self._steps.values():
+            applies = state.settings.applies_to(direction)
+            if not applies and state.status != "n/a":
+                events.append(self._set(state, "n/a"))
+            elif applies and state.status == "n/a" and not state.settings.condition:
+                events.append(self._set(state, "pending"))
+            elif applies and state.status == "n/a" and state.cond_at is not None:
+                events.append(self._set(state, "pending"))
+        return events
+
+    def finish(self, at: float) -> list[Event]:
+        """The call ended: pending steps are missed; closing steps must be near the end."""
+        events: list[Event] = []
+        if self._direction is None:
+            events += self.set_direction(self.rules.default_direction, decided_by="auto")
+        for state in self._steps.values():
+            step = state.settings
+            if state.status == "pending":
+                events.append(self._set(state, "missed", at=at))
+            elif (
+                state.status == "covered"
+                and step.phase == "closing"
+                and step.within_turns
+                and state.match_agent_turn is not None
+                and self._agent_turns - state.match_agent_turn >= step.within_turns
+            ):
+                events.append(self._set(state, "missed", at=at, evidence=""))
+        self._finished = True
+        return events
+
+    def steps(self) -> list[StepEvent]:
+        """Current state of every enabled step, in checklist order."""
+        return [self._event(state) for state in self._steps.values()]
+
+    def flags(self) -> list[FlagEvent]:
+        """Active (not withdrawn) flags, in turn order."""
+        return [
+            flag
+            for turn in sorted(self._utterances)
+            for flag in self._utterances[turn].flags.values()
+            if not flag.withdrawn
+        ]
+
+    # ---- hostility ----
+
+    def _score_flags(self, segment: Segment) -> list[Event]:
+        if not segment.final and not self.rules.hostility.flag_partials:
+            return []
+        utterance = self._utterances.setdefault(segment.utterance_id, _Utterance())
+        if utterance.final:
+            return []
+        utterance.final = segment.final
+        scores = {s.category: s for s in self.scorer.flags(segment.text)}
+        events: list[Event] = []
+        for category, score in scores.items():
+            flag = FlagEvent(
+                turn=segment.utterance_id,
+                speaker=segment.speaker,
+                category=category,  # type: ignore[arg-type]
+                severity=score.severity,
+                score=score.score,
+                terms=score.terms,
+                text=segment.text,
+                at=segment.start,
+                final=segment.final,
+            )
+            old = utterance.flags.get(category)
+            utterance.flags[category] = flag
+            if old is None or old.withdrawn:
+                events.append(flag)
+        if segment.final:
+            for category, old in list(utterance.flags.items()):
+                if category not in scores and not old.withdrawn:
+                    gone = replace(old, withdrawn=True, final=True, text=segment.text)
+                    utterance.flags[category] = gone
+                    events.append(gone)
+            if scores:
+                events += self._hostile_turn(segment)
+        return events
+
+    def _hostile_turn(self, segment: Segment) -> list[Event]:
+        state = self._steps.get("stay_polite")
+        events: list[Event] = []
+        if segment.speaker == "customer" and not self._customer_hostile:
+            self._customer_hostile = True
+            if state and state.status == "n/a" and self._applies(state):
+                state.cond_at = segment.start
+                events.append(
+                    self._set(
+                        state,
+                        "covered",
+                        at=segment.end,
+                        turn=segment.utterance_id,
+                        evidence="agent polite after customer hostility",
+                    )
+                )
+        elif segment.speaker == "agent" and self._customer_hostile and state:
+            if state.status == "covered":
+                events.append(
+                    self._set(
+                        state,
+                        "missed",
+                        at=segment.start,
+                        turn=segment.utterance_id,
+                        evidence=segment.text,
+                    )
+                )
+        return events
+
+    # ---- checklist ----
+
+    def _applies(self, state: _StepState) -> bool:
+        return self._direction is None or state.settings.applies_to(self._direction)
+
+    def _judge_steps(self, segment: Segment) -> list[Event]:
+        events: list[Event] = []
+        agentish = segment.speaker in ("agent", "mixed")
+        customerish = segment.speaker in ("customer", "mixed")
+        weight = 1.0 if segment.speaker == "agent" else 0.5
+        turn_index = self._agent_turns  # agent turns before this one
+        # windows that closed before this turn began
+        for state in self._steps.values():
+            if state.status == "pending" and self._window_over(state, segment, turn_index):
+                events.append(self._set(state, "missed", at=segment.start))
+        marked = self.etiquette.prepare(segment.text)
+        if agentish:
+            if self._direction is None:
+                events += self._auto_direction(marked)
+            for state in self._steps.values():
+                step = state.settings
+                if step.condition == "customer_hostile" or step.speaker != "agent":
+                    continue
+                if state.status not in ("pending",) and not (
+                    state.status == "covered" and step.phase == "closing"
+                ):
+                    continue
+                if step.phase == "closing" and not self._first_agent_turn_seen:
+                    continue  # the greeting's "thanks for calling" is not the closing
+                evidence = self.etiquette.match(step.id, marked)
+                if not evidence:
+                    continue
+                state.match_agent_turn = turn_index
+                if state.status == "pending":
+                    events.append(
+                        self._set(
+                            state,
+                            "covered",
+                            at=segment.start,
+                            turn=segment.utterance_id,
+                            evidence=evidence,
+                        )
+                    )
+            self._agent_turns += weight
+            self._first_agent_turn_seen = True
+        if customerish:
+            events += self._conditions(marked, segment)
+        return events
+
+    def _window_over(self, state: _StepState, segment: Segment, agent_turns: float) -> bool:
+        step = state.settings
+        if step.phase == "closing" or not (step.within_turns or step.within_s):
+            return False
+        if step.condition:
+            if state.cond_agent_turns is None or state.cond_at is None:
+                return False
+            turns, start = agent_turns - state.cond_agent_turns, segment.start - state.cond_at
+        elif step.phase == "opening":
+            turns, start = agent_turns, segment.start
+        else:
+            return False
+        return bool(
+            (step.within_turns and turns >= step.within_turns)
+            or (step.within_s and start > step.within_s)
+        )
+
+    def _conditions(self, marked: tuple[str, dict[str, str]], segment: Segment) -> list[Event]:
+        events: list[Event] = []
+        for state in self._steps.values():
+            step = state.settings
+            if step.condition not in ("bad_time", "declined") or state.cond_at is not None:
+                continue
+            if not self._applies(state):
+                continue
+            if step.condition == "declined":
+                purpose = self._steps.get("state_purpose")
+                if purpose is not None and purpose.status != "covered":
+                    continue
+            evidence = self.etiquette.condition(step.condition, marked)
+            if evidence:
+                state.cond_at = segment.start
+                state.cond_agent_turns = self._agent_turns
+                events.append(self._set(state, "pending", turn=segment.utterance_id))
+        return events
+
+    def _auto_direction(self, marked: tuple[str, dict[str, str]]) -> list[Event]:
+        cue = self.etiquette.direction_cue(marked)
+        if cue is None and self._agent_turns + 1 >= self.rules.direction_turns:
+            cue = self.rules.default_direction
+        return self.set_direction(cue, decided_by="auto") if cue else []
+
+    # ---- helpers ----
+
+    def _set(
+        self,
+        state: _StepState,
+        status: str,
+        at: float | None = None,
+        turn: int | None = None,
+        evidence: str | None = None,
+    ) -> StepEvent:
+        state.status = status
+        if at is not None:
+            state.at = at
+        if turn is not None:
+            state.turn = turn
+        if evidence is not None:
+            state.evidence = evidence
+        if status == "n/a":
+            state.at, state.turn, state.evidence = None, None, ""
+        return self._event(state)
+
+    def _event(self, state: _StepState) -> StepEvent:
+        step = state.settings
+        return StepEvent(
+            step_id=step.id,
+            label=step.label,
+            status=state.status,  # type: ignore[arg-type]
+            at=state.at,
+            turn=state.turn,
+            evidence=state.evidence,
+            required=step.is_required(self._direction),
+            phase=step.phase,
+        )
+
+
+def judge_segments(
+    segments: Iterable[Segment], rules: RulesConfig, call: CallConfig, end: float | None = None
+) -> tuple[list[StepEvent], list[FlagEvent], str]:
+    """Re-score stored final segments: (final steps, active flags, direction)."""
+    judge = CallJudge(rules, call)
+    last = 0.0
+    for segment in segments:
+        judge.feed(segment)
+        last = max(last, segment.end)
+    judge.finish(last if end is None else end)
+    return judge.steps(), judge.flags(), judge.direction or rules.default_direction
