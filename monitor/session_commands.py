@@ -178,26 +178,26 @@ class RescoreDiff:
 
 
 def judge_session(session: StoredSession, config: Config) -> tuple[list, list, str]:
-    """Run the rules of ``config`` over the session's final segments: (steps, flags, direction)."""
-    from monitor.rules.judge import CallJudge
+    """Run the rules of ``config`` over the session's final segments: (steps, flags, direction).
+
+    The call's own facts win over the new config: a direction the user or config set
+    during the call, and the company and agent name it was monitored with.
+    """
+    from monitor.rules.judge import judge_segments
 
     call = config.call
     explicit = [d for d in session.directions if d.decided_by in ("config", "user")]
-    direction = explicit[-1].direction if explicit else call.direction
     call = replace(
         call,
-        direction=direction,
+        direction=explicit[-1].direction if explicit else call.direction,
         company=session.meta.company or call.company,
         agent_name=session.meta.agent_name or call.agent_name,
         language=session.meta.language or call.language,
     )
-    judge = CallJudge(config.rules, call)
     segments: list[Segment] = session.segments  # in the order they were decided
-    for segment in segments:
-        judge.feed(segment)
     end = max([session.info.duration, *(s.end for s in segments)])
-    judge.finish(end)
-    return list(judge.steps()), list(judge.flags()), str(judge.direction)
+    steps, flags, direction = judge_segments(segments, config.rules, call, end=end)
+    return list(steps), list(flags), str(direction)
 
 
 def rescore_session(session: StoredSession, config: Config) -> tuple[Scoring, RescoreDiff]:
@@ -223,8 +223,9 @@ def diff_scorings(session: StoredSession, old: Scoring, new: Scoring) -> Rescore
     before: dict[str, StepEvent] = {s.step_id: s for s in old.steps}
     after: dict[str, StepEvent] = {s.step_id: s for s in new.steps}
     for step_id in [*before, *(s for s in after if s not in before)]:
-        a = before[step_id].status if step_id in before else "–"
-        b = after[step_id].status if step_id in after else "–"
+        # a step with no event in the live call never applied to it
+        a = before[step_id].status if step_id in before else "n/a"
+        b = after[step_id].status if step_id in after else "n/a"
         if a != b:
             evidence = after[step_id].evidence if step_id in after else ""
             diff.steps.append((step_id, a, b, evidence))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from monitor.store import SessionMeta, SessionStore
@@ -132,4 +133,67 @@ def record_call(
         )
     else:
         writer.abandon()
+    return writer.session_id
+
+
+def record_judged_call(store: SessionStore, call_path: Path = HOSTILE_CALL, config=None) -> int:
+    """Write ``call_path`` with the events the real rules decide (as the pipeline would)."""
+    from monitor.config import Config
+    from monitor.rules.judge import CallJudge
+
+    config = config or Config()
+    call = json.loads(Path(call_path).read_text(encoding="utf-8"))
+    call_cfg = replace(
+        config.call,
+        direction=call["direction"],
+        company=call.get("company", ""),
+        agent_name=call.get("agent_name", ""),
+    )
+    writer = store.start_session(
+        SessionMeta(
+            source=str(call_path),
+            title=call.get("id", ""),
+            direction=call_cfg.direction,
+            agent_name=call_cfg.agent_name,
+            company=call_cfg.company,
+            model="tiny.en",
+        )
+    )
+    judge = CallJudge(config.rules, call_cfg)
+    writer(
+        StartEvent(
+            source="test", speakers=("agent", "customer"), model="tiny.en", t_wall=time.time()
+        )
+    )
+    writer(DirectionEvent(direction=call["direction"], decided_by="config"))
+    for index, turn in enumerate(call["turns"]):
+        segment = Segment(
+            turn["speaker"],
+            index,
+            turn["start"],
+            turn["end"],
+            turn["text"],
+            final=True,
+            latency=0.5,
+        )
+        writer(SegmentEvent(segment))
+        for event in judge.feed(segment):
+            writer(event)
+    end = max(t["end"] for t in call["turns"])
+    for event in judge.finish(end):
+        writer(event)
+    writer(
+        SummaryEvent(
+            duration=end,
+            segments=len(call["turns"]),
+            finals=len(call["turns"]),
+            partials=0,
+            latency_p50=0.5,
+            latency_p95=0.5,
+            first_partial_p50=None,
+            cpu_seconds=1.0,
+            dropped_blocks=0,
+            startup_s=1.0,
+        )
+    )
     return writer.session_id
