@@ -24,7 +24,7 @@ from monitor.types import (
     SummaryEvent,
 )
 
-PHASES = ("opening", "during", "closing")
+PHASES = ("opening", "during", "any", "closing")
 STEP_SYMBOLS = {"covered": "✓", "missed": "✗", "pending": "…", "n/a": "–"}
 WARNING_SYMBOL = "!"
 FLAG_SYMBOL = "⚠"

@@ -64,4 +64,8 @@ class StatusBar(Static):
     def refresh_from(
         self, view: CallView, state: str, paused: bool = False, ui_cpu: float | None = None
     ) -> None:
-        self.update(self.render_view(view, state, paused, ui_cpu))
+        text = self.render_view(view, state, paused, ui_cpu)
+        key = (text.plain, tuple(text.spans))
+        if key != getattr(self, "_shown", None):  # redraw only what changed
+            self._shown = key
+            self.update(text)
