@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from conftest import AUDIO_DIR
 
 from monitor import audio
 from monitor.audio import (
@@ -26,7 +27,6 @@ from monitor.config import AudioConfig
 from monitor.errors import AudioError
 from monitor.types import SAMPLE_RATE
 
-AUDIO_DIR = Path("/work/shared/data/audio")
 CALLBACK = AUDIO_DIR / "tts-outbound-callback.wav"  # agent left, customer right
 JFK = AUDIO_DIR / "jfk.wav"  # mono
 

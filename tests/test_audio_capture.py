@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from conftest import AUDIO_DIR
 
 from monitor import audio
 from monitor.audio import open_live
@@ -25,7 +26,7 @@ from monitor.types import SAMPLE_RATE
 pytestmark = pytest.mark.capture
 
 ROOT = Path(__file__).resolve().parents[1]
-CALLBACK = Path("/work/shared/data/audio/tts-outbound-callback.wav")
+CALLBACK = AUDIO_DIR / "tts-outbound-callback.wav"
 
 
 @pytest.fixture(scope="module")
