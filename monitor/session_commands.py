@@ -23,9 +23,9 @@ from monitor.store import (
 from monitor.types import FlagEvent, Segment, StepEvent
 
 
-def _open(args: argparse.Namespace) -> tuple[Config, SessionStore]:
+def _open(args: argparse.Namespace, purge: bool = True) -> tuple[Config, SessionStore]:
     config = load_config(getattr(args, "config", None))
-    return config, open_store(config.store)
+    return config, open_store(config.store, purge=purge)
 
 
 def parse_since(text: str) -> float:
@@ -78,8 +78,8 @@ def format_sessions(rows: list[SessionInfo]) -> str:
 
 def run_sessions(args: argparse.Namespace) -> int:
     """List, delete or purge stored sessions."""
-    config, store = _open(args)
     action = args.action or "list"
+    config, store = _open(args, purge=action != "purge")
     if action == "delete":
         if not args.session:
             raise CallmonError("say which session to delete: callmon sessions delete ID")

@@ -371,11 +371,13 @@ def resolve_db_path(store_cfg: StoreConfig) -> Path:
     return default_db_path()
 
 
-def open_store(store_cfg: StoreConfig | None = None, path: str | Path | None = None) -> SqliteStore:
+def open_store(
+    store_cfg: StoreConfig | None = None, path: str | Path | None = None, purge: bool = True
+) -> SqliteStore:
     """Open (create, migrate) the configured store and apply the retention setting."""
     store_cfg = store_cfg or StoreConfig()
     store = SqliteStore(Path(path) if path else resolve_db_path(store_cfg), store_cfg)
-    if store_cfg.retention_days > 0:
+    if purge and store_cfg.retention_days > 0:
         store.purge(store_cfg.retention_days)
     return store
 
