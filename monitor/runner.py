@@ -63,6 +63,7 @@ def build_pipeline(spec: CallSpec, on_event: Callable[[Event], None]) -> Pipelin
     transcriber = spec.transcriber()
     sinks: list[Callable[[Event], None]] = []
     on_audio = None
+    session_id = None
     if spec.store and config.store.enabled:
         from monitor.store import SessionMeta, open_store
 
@@ -88,6 +89,7 @@ def build_pipeline(spec: CallSpec, on_event: Callable[[Event], None]) -> Pipelin
             )
         )
         sinks.append(writer)
+        session_id = writer.session_id
         if config.store.record_audio:
             on_audio = writer.write_audio
     sinks.append(on_event)
@@ -96,7 +98,7 @@ def build_pipeline(spec: CallSpec, on_event: Callable[[Event], None]) -> Pipelin
         for sink in sinks:
             sink(event)
 
-    return Pipeline(
+    pipeline = Pipeline(
         config,
         source,
         fan_out,
@@ -105,6 +107,8 @@ def build_pipeline(spec: CallSpec, on_event: Callable[[Event], None]) -> Pipelin
         on_audio=on_audio,
         partials=spec.partials,
     )
+    pipeline.session_id = session_id  # the stored session (None with --no-store)
+    return pipeline
 
 
 def start_call(spec: CallSpec, on_event: Callable[[Event], None]) -> Pipeline:
