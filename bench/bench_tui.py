@@ -126,7 +126,7 @@ def cpu_with_ui(wav: Path) -> tuple[float, float]:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(int(round(q / 100 * (len(ordered) - 1))), len(ordered) - 1)]
+    return ordered[min(round(q / 100 * (len(ordered) - 1)), len(ordered) - 1)]
 
 
 def main() -> int:

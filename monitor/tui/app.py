@@ -390,18 +390,36 @@ class MonitorApp(App[int]):
         self.push_screen(SummaryScreen(self.view.summary(), self._stored_report_text()))
 
     def _stored_report_text(self) -> str | None:
-        """The store's report for the finished call, when the call was stored."""
-        session_id = getattr(self.pipeline, "session_id", None) if self.view.ended else None
-        if session_id is None:
+        """The store's report of the finished call, when the call was stored."""
+        if not self.view.ended or self.view.start is None or not self._call_is_stored():
             return None
         try:
-            from monitor.report import build_report
+            from monitor.report import build_report, render_text
             from monitor.store import open_store
 
-            report = build_report(open_store(self.config.store), session_id)
-            return report.render_text() if hasattr(report, "render_text") else None
+            store = open_store(self.config.store)
+            session_id = getattr(self.pipeline, "session_id", None) or self._find_session(store)
+            if session_id is None:
+                return None
+            report = render_text(build_report(store, session_id))
+            return report.split("\nTranscript\n")[0]  # the screen shows the transcript
         except Exception:
+            return None  # the summary from the engine's own events still stands
+
+    def _call_is_stored(self) -> bool:
+        return bool(getattr(self.spec, "store", False) and self.config.store.enabled)
+
+    def _find_session(self, store: Any) -> int | None:
+        """The stored session of this call: same source, started within seconds of it."""
+        start = self.view.start
+        candidates = [
+            info
+            for info in store.list_sessions(limit=20)
+            if info.source == start.source and abs(info.started_at - start.t_wall) < 60
+        ]
+        if not candidates:
             return None
+        return min(candidates, key=lambda info: abs(info.started_at - start.t_wall)).id
 
     def action_sessions(self) -> None:
         self._note_key("sessions")

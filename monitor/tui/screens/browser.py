@@ -144,15 +144,12 @@ class SessionScreen(Screen):
 
     def _report_text(self) -> Text:
         try:
-            from monitor.report import build_report
+            from monitor.report import render_text, report_from_session
 
-            report = build_report(self.store, self.session.id)
-            for name in ("render_text", "to_text", "text"):
-                render = getattr(report, name, None)
-                if callable(render):
-                    return Text(render())
+            report = render_text(report_from_session(self.session))
+            return Text(report.split("\nTranscript\n")[0])  # the transcript is beside it
         except Exception:
-            pass
+            pass  # fall back to the stored fields
         info = self.session.info
         text = Text(f"Session {info.id}: {info.title or info.source}\n", style="bold")
         score = "–" if info.score is None else f"{info.score:.0f}/100"
