@@ -80,7 +80,7 @@ def _field(data: dict, key: str, kind: type | tuple[type, ...], path: Path, wher
     if key not in data:
         raise CallmonError(f"{path}: missing field '{where}{key}'")
     value = data[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise CallmonError(f"{path}: field '{where}{key}' has the wrong type ({value!r})")
     return value
 
@@ -183,9 +183,16 @@ def _table(result: CallResult) -> str:
     lines = [f"{result.call.id}  ({result.direction}, {len(result.call.turns)} turns)"]
     marks = {"covered": "✔", "missed": "✘", "n/a": "–", "pending": "…"}
     for step in result.steps:
-        where = f"turn {step.turn} @ {step.at:.1f}s" if step.turn is not None and step.at is not None else ""
+        where = (
+            f"turn {step.turn} @ {step.at:.1f}s"
+            if step.turn is not None and step.at is not None
+            else ""
+        )
         evidence = f'"{step.evidence}"' if step.evidence else ""
-        lines.append(f"  {marks.get(step.status, '?')} {step.step_id:<22} {step.status:<8} {where:<18} {evidence}")
+        lines.append(
+            f"  {marks.get(step.status, '?')} {step.step_id:<22} {step.status:<8} "
+            f"{where:<18} {evidence}"
+        )
     for flag in result.flags:
         lines.append(
             f"  ⚑ turn {flag.turn:<3} {flag.speaker:<8} {flag.category:<10} {flag.severity:<6} "
@@ -252,7 +259,8 @@ class EvalReport:
                 evidence = events[step_id].evidence if step_id in events else ""
                 detail = f' (evidence: "{evidence}")' if evidence and got == "covered" else ""
                 self.misses.append(
-                    f"{call.id}: step {step_id}: expected {'covered' if want else 'missed'}, got {got}{detail}"
+                    f"{call.id}: step {step_id}: expected "
+                    f"{'covered' if want else 'missed'}, got {got}{detail}"
                 )
         if call.expect_hostile is None:
             return
@@ -267,11 +275,14 @@ class EvalReport:
             elif index in flagged:
                 self.fp += 1
                 self.misses.append(
-                    f"{call.id}: turn {index} ({turn.speaker}) false flag [{'; '.join(categories[index])}]: {turn.text}"
+                    f"{call.id}: turn {index} ({turn.speaker}) false flag "
+                    f"[{'; '.join(categories[index])}]: {turn.text}"
                 )
             elif index in want_hostile:
                 self.fn += 1
-                self.misses.append(f"{call.id}: turn {index} ({turn.speaker}) hostile, not flagged: {turn.text}")
+                self.misses.append(
+                    f"{call.id}: turn {index} ({turn.speaker}) hostile, not flagged: {turn.text}"
+                )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -279,7 +290,8 @@ class EvalReport:
             "turns": self.turns,
             "step_accuracy": round(self.step_accuracy, 4),
             "steps": {
-                k: {"right": self.step_right[k], "total": self.step_total[k]} for k in self.step_total
+                k: {"right": self.step_right[k], "total": self.step_total[k]}
+                for k in self.step_total
             },
             "hostile": {
                 "precision": round(self.precision, 4),
@@ -298,10 +310,14 @@ class EvalReport:
             right, total = self.step_right[step_id], self.step_total[step_id]
             lines.append(f"  {step_id:<22} {right:>3}/{total:<3} {right / total:6.1%}")
         total = sum(self.step_total.values())
-        lines.append(f"  {'overall':<22} {sum(self.step_right.values()):>3}/{total:<3} {self.step_accuracy:6.1%}")
+        lines.append(
+            f"  {'overall':<22} {sum(self.step_right.values()):>3}/{total:<3} "
+            f"{self.step_accuracy:6.1%}"
+        )
         lines += [
             "",
-            f"hostile turns: precision {self.precision:.3f}  recall {self.recall:.3f}  F1 {self.f1:.3f}"
+            f"hostile turns: precision {self.precision:.3f}  recall {self.recall:.3f}  "
+            f"F1 {self.f1:.3f}"
             f"  (tp {self.tp}, fp {self.fp}, fn {self.fn})",
         ]
         if self.misses:

@@ -168,7 +168,7 @@ class Etiquette:
         return matcher.search(*marked) if matcher else None
 
     def direction_cue(self, marked: tuple[str, dict[str, str]]) -> str | None:
-        """"inbound"/"outbound" when the turn has a clear opening cue of one side only."""
+        """ "inbound"/"outbound" when the turn has a clear opening cue of one side only."""
         inbound = self.direction["inbound"].search(*marked)
         outbound = self.direction["outbound"].search(*marked)
         if bool(inbound) == bool(outbound):

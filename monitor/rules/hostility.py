@@ -17,13 +17,63 @@ from monitor.rules.settings import CATEGORIES, HostilitySettings
 from monitor.rules.text import MASK_TOKEN, normalise
 
 _AIM_SKIP = {
-    "a", "an", "such", "are", "were", "is", "so", "fucking", "bloody", "complete", "total",
-    "absolute", "little", "right", "real", "being", "big", "old", "utter", "proper",
+    "a",
+    "an",
+    "such",
+    "are",
+    "were",
+    "is",
+    "so",
+    "fucking",
+    "bloody",
+    "complete",
+    "total",
+    "absolute",
+    "little",
+    "right",
+    "real",
+    "being",
+    "big",
+    "old",
+    "utter",
+    "proper",
 }
 _VOCATIVE_BLOCK = {
-    "my", "the", "a", "an", "your", "his", "her", "their", "our", "this", "that", "so", "too",
-    "very", "really", "is", "was", "be", "its", "it", "feel", "felt", "look", "looks", "seem",
-    "sounds", "sound", "am", "not", "bit", "quite", "pretty", "how", "just", "being",
+    "my",
+    "the",
+    "a",
+    "an",
+    "your",
+    "his",
+    "her",
+    "their",
+    "our",
+    "this",
+    "that",
+    "so",
+    "too",
+    "very",
+    "really",
+    "is",
+    "was",
+    "be",
+    "its",
+    "it",
+    "feel",
+    "felt",
+    "look",
+    "looks",
+    "seem",
+    "sounds",
+    "sound",
+    "am",
+    "not",
+    "bit",
+    "quite",
+    "pretty",
+    "how",
+    "just",
+    "being",
 }
 _YOU = {"you", "u", "ya", "ye", "ты", "вы", "тебя", "вас", "դու", "դուք", "քեզ", "ձեզ"}
 _REPORT_REACH = 40  # characters after a report frame in which insults do not count
@@ -166,8 +216,10 @@ class HostilityScorer:
                 if resolved:
                     term = resolved
                     found = self._lookup(resolved) or ("profanity", 1.2)
-            elif i + 1 < len(words) and (joined := self._lookup(word + words[i + 1])) and (
-                joined[1] >= 1.0 and not self._lookup(word) and not self._lookup(words[i + 1])
+            elif (
+                i + 1 < len(words)
+                and (joined := self._lookup(word + words[i + 1]))
+                and (joined[1] >= 1.0 and not self._lookup(word) and not self._lookup(words[i + 1]))
             ):
                 term, found, skip_next = word + words[i + 1], joined, True
             else:
@@ -179,11 +231,11 @@ class HostilityScorer:
                 continue
             if category in ("insult", "harassment") and in_report(offsets[i]):
                 continue
-            if category == "insult" and weight < self.settings.threshold("insult"):
-                if self._aimed(words, i):
-                    weight += self.aimed_bonus
+            weak = category == "insult" and weight < self.settings.threshold("insult")
+            if weak and self._aimed(words, i):
+                weight += self.aimed_bonus
             hits.append(Hit(category, term, weight, offsets[i]))
-        for category, regex, source, weight in self.patterns:
+        for category, regex, _source, weight in self.patterns:
             for match in regex.finditer(norm):
                 if category in ("insult", "harassment") and in_report(match.start()):
                     continue
@@ -206,5 +258,7 @@ class HostilityScorer:
             threshold = self.settings.threshold(category)
             if score >= threshold:
                 terms = tuple(dict.fromkeys(h.term for h in sorted(hits, key=lambda h: h.start)))
-                out.append(CategoryScore(category, score, terms, severity(category, score, threshold)))
+                out.append(
+                    CategoryScore(category, score, terms, severity(category, score, threshold))
+                )
         return out

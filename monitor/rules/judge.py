@@ -69,7 +69,7 @@ class CallJudge:
 
     @property
     def direction(self) -> str | None:
-        """"inbound"/"outbound", or None while ``auto`` has not decided."""
+        """ "inbound"/"outbound", or None while ``auto`` has not decided."""
         return self._direction
 
     def feed(self, segment: Segment) -> list[Event]:
@@ -90,9 +90,11 @@ class CallJudge:
             applies = state.settings.applies_to(direction)
             if not applies and state.status != "n/a":
                 events.append(self._set(state, "n/a"))
-            elif applies and state.status == "n/a" and not state.settings.condition:
-                events.append(self._set(state, "pending"))
-            elif applies and state.status == "n/a" and state.cond_at is not None:
+            elif (
+                applies
+                and state.status == "n/a"
+                and (not state.settings.condition or state.cond_at is not None)
+            ):
                 events.append(self._set(state, "pending"))
         return events
 
@@ -182,17 +184,21 @@ class CallJudge:
                         evidence="agent polite after customer hostility",
                     )
                 )
-        elif segment.speaker == "agent" and self._customer_hostile and state:
-            if state.status == "covered":
-                events.append(
-                    self._set(
-                        state,
-                        "missed",
-                        at=segment.start,
-                        turn=segment.utterance_id,
-                        evidence=segment.text,
-                    )
+        elif (
+            segment.speaker == "agent"
+            and self._customer_hostile
+            and state
+            and state.status == "covered"
+        ):
+            events.append(
+                self._set(
+                    state,
+                    "missed",
+                    at=segment.start,
+                    turn=segment.utterance_id,
+                    evidence=segment.text,
                 )
+            )
         return events
 
     # ---- checklist ----

@@ -8,7 +8,7 @@ the language packs (``monitor/rules/lang/*.toml``); config adds to them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 STEP_DIRECTIONS = ("inbound", "outbound", "both")
@@ -177,7 +177,9 @@ def _required(value: Any) -> str:
     raise ValueError('use true, false, "inbound" or "outbound"')
 
 
-def _parse_step(reader: Any, base: StepSettings | None, step_id: str, language: str) -> StepSettings:
+def _parse_step(
+    reader: Any, base: StepSettings | None, step_id: str, language: str
+) -> StepSettings:
     if base is None:
         base = StepSettings(id=step_id, label=reader.str("label", step_id))
     step = StepSettings(
@@ -187,7 +189,9 @@ def _parse_step(reader: Any, base: StepSettings | None, step_id: str, language: 
         phase=reader.str("phase", base.phase, PHASES),
         within_turns=reader.int("within_turns", base.within_turns, lo=0, hi=1000),
         within_s=reader.float("within_s", base.within_s, lo=0.0, hi=86400.0),
-        required=reader.custom("required", base.required, _required, 'true/false/"inbound"/"outbound"'),
+        required=reader.custom(
+            "required", base.required, _required, 'true/false/"inbound"/"outbound"'
+        ),
         condition=reader.str("condition", base.condition, CONDITIONS),
         speaker=reader.str("speaker", base.speaker, SPEAKERS),
         threshold=reader.float("threshold", base.threshold, lo=50.0, hi=100.0),
@@ -205,7 +209,9 @@ def _parse_step(reader: Any, base: StepSettings | None, step_id: str, language: 
 
 def _parse_hostility(reader: Any) -> HostilitySettings:
     default = HostilitySettings()
-    bonus = reader.float("aimed_bonus", -1.0, lo=0.0, hi=10.0) if "aimed_bonus" in reader.keys() else None
+    bonus = (
+        reader.float("aimed_bonus", -1.0, lo=0.0, hi=10.0) if "aimed_bonus" in reader.raw else None
+    )
     settings = HostilitySettings(
         enabled=reader.bool("enabled", default.enabled),
         insult=reader.float("insult_threshold", default.insult, lo=0.1, hi=100.0),
@@ -227,19 +233,22 @@ def _parse_hostility(reader: Any) -> HostilitySettings:
 def parse_rules(reader: Any, language: str = "en") -> RulesConfig:
     """Read the ``[rules]`` table; unknown keys and bad values raise through ``reader``."""
     if language not in LANGUAGES:
-        raise reader.locator.error("call.language", f"must be one of {', '.join(LANGUAGES)}; got {language!r}")
+        raise reader.locator.error(
+            "call.language", f"must be one of {', '.join(LANGUAGES)}; got {language!r}"
+        )
     default = RulesConfig()
     steps = {step.id: step for step in default.steps}
     order = [step.id for step in default.steps]
     steps_reader = reader.table("steps")
-    for step_id in steps_reader.keys():
+    for step_id in list(steps_reader.raw):
         if not re.fullmatch(r"[a-z][a-z0-9_]*", step_id):
             raise steps_reader.error(step_id, "must be a lowercase id like my_step")
         sub = steps_reader.table(step_id)
         base = steps.get(step_id)
         if base is None and not ({"patterns", "phrases"} & set(sub.keys())):
             raise steps_reader.error(
-                step_id, f"is not a known step ({', '.join(order)}); a new step needs patterns or phrases"
+                step_id,
+                f"is not a known step ({', '.join(order)}); a new step needs patterns or phrases",
             )
         steps[step_id] = _parse_step(sub, base, step_id, language)
         if step_id not in order:
@@ -257,6 +266,4 @@ def parse_rules(reader: Any, language: str = "en") -> RulesConfig:
         ),
     )
     reader.done()
-    if config.steps == default.steps and config.language == language:
-        config = replace(config, steps=default.steps)
     return config

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 MASK_TOKEN = "[__]"
 
 _ASR_MASK = re.compile(r"\[\s*_+\s*\]")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "ё": "е", "Ё": "Е"})
 # keep letters, digits, apostrophes inside words, '*' inside masked words
 _WORD = re.compile(r"\[__\]|[^\W_](?:[\w'*]*[^\W_*])?\**|\*{2,}", re.UNICODE)
 _ARMENIAN_MARKS = str.maketrans({"՞": "", "՜": "", "՛": "", "։": " ", "՝": " ", "«": " ", "»": " "})
@@ -41,9 +41,57 @@ _SPECIAL = {
     "let's": "let us",
     "y'all": "you all",
     "ya": "you",
+    # ASR output often drops apostrophes
+    "youll": "you will",
+    "youre": "you are",
+    "youve": "you have",
+    "youd": "you would",
+    "ill": "i will",
+    "im": "i am",
+    "ive": "i have",
+    "thats": "that is",
+    "whats": "what is",
+    "theres": "there is",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "cant": "can not",
+    "wont": "will not",
+    "isnt": "is not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "werent": "were not",
+    "couldnt": "could not",
+    "wouldnt": "would not",
+    "shouldnt": "should not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "weve": "we have",
+    "theyll": "they will",
+    "theyre": "they are",
+    "theyve": "they have",
+    "itll": "it will",
+    "hes": "he is",
+    "shes": "she is",
+    "thatll": "that will",
+    "well": "well",
 }
-_APOS_S_IS = {"it's", "that's", "there's", "here's", "what's", "who's", "he's", "she's", "where's",
-              "how's", "name's", "everything's", "nothing's", "this's"}
+_APOS_S_IS = {
+    "it's",
+    "that's",
+    "there's",
+    "here's",
+    "what's",
+    "who's",
+    "he's",
+    "she's",
+    "where's",
+    "how's",
+    "name's",
+    "everything's",
+    "nothing's",
+    "this's",
+}
 
 
 def _expand(word: str) -> str:

@@ -1,0 +1,85 @@
+"""Table-driven hostility tests per category: positive, negative and hard negatives."""
+
+import pytest
+
+from monitor.rules.hostility import HostilityScorer
+from monitor.rules.packs import load_pack
+from monitor.rules.settings import HostilitySettings
+
+SCORER = HostilityScorer(load_pack("en"), HostilitySettings())
+
+CASES = [
+    # (text, categories flagged)
+    ("That's bullshit, it's a total fucking scam.", {"profanity"}),
+    ("oh shit, hang on, it's in the other room", {"profanity"}),
+    ("This is f***ing ridiculous.", {"profanity"}),
+    ("nobody at the desk knew [ __ ] about it", {"profanity"}),
+    ("what a load of ****", {"profanity"}),
+    ("Look, piss off, alright? I'm busy.", {"profanity"}),
+    ("So I wait another three days, you ass hole.", {"insult"}),
+    ("you're such an a**hole", {"insult"}),
+    ("Well maybe if you listened you wouldn't have this problem, idiot.", {"insult"}),
+    ("Enjoy your burnt dinner, you miserable git.", {"insult"}),
+    ("Stop calling me, you pushy prick.", {"insult"}),
+    ("I know where you live, mate.", {"threat"}),
+    ("You'll regret it if anyone bothers her again.", {"threat"}),
+    ("I'm going to come down to your office and smash the place up.", {"threat"}),
+    ("Watch your back.", {"threat"}),
+    ("Are you stupid or something? Put someone competent on the phone.", {"harassment"}),
+    ("Are you deaf or something? I said no.", {"harassment"}),
+    (
+        "Do they not train you at all? Let me explain it really slowly so you can keep up.",
+        {"harassment"},
+    ),
+    ("People like you always have some excuse, don't you.", {"harassment"}),
+    ("Learn to do your job, even a child could do this.", {"harassment"}),
+    ("Shut up and listen.", {"harassment"}),
+    # negatives and hard negatives
+    ("Hi, my bill has doubled and nobody told me why.", set()),
+    ("Honestly this is so frustrating, I've tried four times.", set()),
+    ("No, no, sorry, that's ridiculous pricing.", set()),
+    ("I'd kill for a faster connection, honestly.", set()),
+    ("The game killed me last night.", set()),
+    ("this traffic is killing me", set()),
+    ("My dumb phone must have grabbed the signal.", set()),
+    ("My stupid printer keeps jamming.", set()),
+    ("You signed up at our Scunthorpe branch shop.", set()),
+    ("dick johnson is the account holder, he's my husband", set()),
+    ("Sorry, what the heck, my dog just knocked the phone over.", set()),
+    ("The hell of it is the form was fine.", set()),
+    ("The technician laughed and called me an idiot.", set()),
+    ("Wait, you said the technician called you an idiot? I'm so sorry.", set()),
+    ("Don't tell me to shut up.", set()),
+    ("I'm not trying to be rude, but nobody told us that.", set()),
+    ("That's actually a killer deal.", set()),
+    ("Oh thank god.", set()),
+    ("I want to make a complaint and I'll take it to the ombudsman.", set()),
+    ("Unbelievable. Whatever.", set()),
+    ("The systems are shut down for maintenance.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "categories"), CASES)
+def test_categories(text: str, categories: set[str]) -> None:
+    flagged = {flag.category for flag in SCORER.flags(text)}
+    if categories:
+        assert categories <= flagged, (text, flagged)
+    else:
+        assert flagged == set(), (text, SCORER.score_text(text))
+
+
+def test_thresholds_and_extra_terms_come_from_config() -> None:
+    strict = HostilityScorer(load_pack("en"), HostilitySettings(profanity=5.0))
+    assert strict.flags("oh shit") == []
+    custom = HostilityScorer(
+        load_pack("en"),
+        HostilitySettings(extra_terms=(("numpty", "insult", 1.0),), allow=("bloody shit",)),
+    )
+    assert [f.category for f in custom.flags("what a numpty")] == ["insult"]
+    assert custom.flags("bloody shit weather") == []
+
+
+def test_flag_reports_terms_and_severity() -> None:
+    (flag,) = SCORER.flags("This fucking software, fuck this shit")
+    assert flag.category == "profanity"
+    assert "fucking" in flag.terms and flag.severity == "high"

@@ -1,0 +1,112 @@
+"""Live behaviour of CallJudge: partial flags, withdrawal, windows, stay_polite, direction."""
+
+from monitor.config import CallConfig
+from monitor.rules.judge import CallJudge, judge_segments
+from monitor.rules.settings import RulesConfig
+from monitor.types import DirectionEvent, FlagEvent, Segment, StepEvent
+
+
+def seg(uid: int, speaker: str, text: str, start: float, final: bool = True) -> Segment:
+    return Segment(speaker, uid, start, start + 2.0, text, final)  # type: ignore[arg-type]
+
+
+def status(judge: CallJudge) -> dict[str, str]:
+    return {s.step_id: s.status for s in judge.steps()}
+
+
+def test_flag_fires_on_partial_once_and_is_withdrawn_when_final_drops_it() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+    first = judge.feed(seg(3, "customer", "this is fucking", 5.0, final=False))
+    flags = [e for e in first if isinstance(e, FlagEvent)]
+    assert [f.category for f in flags] == ["profanity"] and not flags[0].final
+    again = judge.feed(seg(3, "customer", "this is fucking useless", 5.0, final=False))
+    assert not [e for e in again if isinstance(e, FlagEvent)]  # same words: not shown twice
+    final = judge.feed(seg(3, "customer", "this is fixing it, thanks", 5.0, final=True))
+    withdrawn = [e for e in final if isinstance(e, FlagEvent)]
+    assert len(withdrawn) == 1 and withdrawn[0].withdrawn and withdrawn[0].category == "profanity"
+    assert judge.flags() == []
+
+
+def test_flag_confirmed_by_final_stays_active() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+    judge.feed(seg(1, "customer", "you absolute", 1.0, final=False))
+    events = judge.feed(seg(1, "customer", "you absolute bastard", 1.0, final=True))
+    assert [e.category for e in events if isinstance(e, FlagEvent)] == ["insult"]
+    assert [f.turn for f in judge.flags()] == [1]
+
+
+def test_opening_step_missed_when_window_passes() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound", company="Acme"))
+    judge.feed(seg(0, "agent", "Hello?", 0.0))
+    judge.feed(seg(1, "customer", "Hi, my parcel is late.", 3.0))
+    judge.feed(seg(2, "agent", "Okay. Order number?", 6.0))
+    judge.feed(seg(3, "customer", "A B one two three.", 9.0))
+    judge.feed(seg(4, "agent", "Right.", 12.0))
+    assert status(judge)["greet_company"] == "pending"
+    events = judge.feed(seg(5, "customer", "So where is it?", 15.0))
+    events += judge.feed(seg(6, "agent", "This is Acme, by the way.", 18.0))
+    missed = {e.step_id for e in events if isinstance(e, StepEvent) and e.status == "missed"}
+    assert {"greet_company", "introduce_self", "offer_help"} <= missed
+    assert status(judge)["greet_company"] == "missed"
+
+
+def test_stay_polite_covered_then_broken() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+    assert status(judge)["stay_polite"] == "n/a"
+    judge.feed(seg(0, "agent", "Acme support, how can I help?", 0.0))
+    judge.feed(seg(1, "customer", "Are you stupid or something?", 3.0))
+    assert status(judge)["stay_polite"] == "covered"
+    judge.feed(seg(2, "agent", "I'm sorry, let me check that.", 6.0))
+    assert status(judge)["stay_polite"] == "covered"
+    events = judge.feed(seg(3, "agent", "Shut up, you idiot.", 9.0))
+    step = [e for e in events if isinstance(e, StepEvent) and e.step_id == "stay_polite"]
+    assert step and step[0].status == "missed" and step[0].turn == 3
+
+
+def test_conditional_step_applies_only_after_its_condition() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="outbound"))
+    judge.feed(seg(0, "agent", "Hi, it's Sam from Acme. Is this a good time to talk?", 0.0))
+    assert status(judge)["arrange_callback"] == "n/a"
+    judge.feed(seg(1, "customer", "Not really, I'm driving.", 4.0))
+    assert status(judge)["arrange_callback"] == "pending"
+    judge.feed(seg(2, "agent", "No problem, I'll call you back tomorrow at ten.", 7.0))
+    assert status(judge)["arrange_callback"] == "covered"
+
+
+def test_auto_direction_is_decided_and_changeable() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="auto"))
+    assert judge.direction is None
+    events = judge.feed(seg(0, "agent", "Hi, I'm calling from Zoomnet about your broadband.", 0.0))
+    decided = [e for e in events if isinstance(e, DirectionEvent)]
+    assert decided and decided[0].direction == "outbound" and decided[0].decided_by == "auto"
+    assert status(judge)["offer_help"] == "n/a"
+    judge.set_direction("inbound")
+    assert judge.direction == "inbound" and status(judge)["check_convenience"] == "n/a"
+    assert status(judge)["offer_help"] != "n/a"
+
+
+def test_mixed_speaker_counts_for_steps_and_flags_are_attributed_to_mixed() -> None:
+    segments = [
+        seg(0, "mixed", "Thank you for calling Acme, this is Jo, how can I help?", 0.0),
+        seg(1, "mixed", "my bloody shit router died", 3.0),
+        seg(
+            2, "mixed", "I've sent a new one, it'll be delivered tomorrow. Thanks for calling.", 6.0
+        ),
+    ]
+    steps, flags, direction = judge_segments(segments, RulesConfig(), CallConfig(company="Acme"))
+    by_id = {s.step_id: s.status for s in steps}
+    assert direction == "inbound"
+    assert by_id["greet_company"] == by_id["offer_help"] == by_id["agree_next_steps"] == "covered"
+    assert [(f.speaker, f.category) for f in flags] == [("mixed", "profanity")]
+    assert by_id["stay_polite"] == "n/a"
+
+
+def test_finish_marks_pending_steps_missed_and_early_thanks_is_not_closing() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound", company="Acme"))
+    judge.feed(seg(0, "agent", "Thank you for calling Acme, booking reference please.", 0.0))
+    judge.feed(seg(1, "customer", "S H one two.", 3.0))
+    judge.feed(seg(2, "agent", "Okay.", 6.0))
+    judge.finish(9.0)
+    final = status(judge)
+    assert final["thank_for_time"] == "missed" and final["resolve_or_redirect"] == "missed"
+    assert final["greet_company"] == "covered"

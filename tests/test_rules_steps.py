@@ -1,0 +1,99 @@
+"""Table-driven tests of step matching (English pack): positive, negative, hard negative."""
+
+import pytest
+
+from monitor.config import CallConfig
+from monitor.rules.etiquette import Etiquette
+from monitor.rules.packs import load_pack
+from monitor.rules.settings import RulesConfig
+
+ETIQUETTE = Etiquette(RulesConfig(), load_pack("en"), "Brightline Energy", "Emma")
+
+CASES = [
+    # (step, text, covered?)
+    ("greet_company", "Good morning, Brightline Energy, how can I help?", True),
+    ("greet_company", "good morning bright line energy emma speaking", True),
+    ("greet_company", "Thank you for calling Acorn Water, this is Sam.", True),
+    ("greet_company", "Hi, you're through to the billing team.", True),
+    ("greet_company", "Hi there, you're through to Emma, how can I help?", False),
+    ("greet_company", "Hello? Yeah?", False),
+    ("introduce_self", "Brightline Energy, Emma speaking.", True),
+    ("introduce_self", "hi my name's Priya and I'm calling from Lumen", True),
+    ("introduce_self", "Hello, it's Dev from Solar Co, is now a good time?", True),
+    ("introduce_self", "Hello, I'm calling from the fraud team.", False),
+    ("introduce_self", "This is about your recent bill.", False),
+    ("offer_help", "What can I do for you today?", True),
+    ("offer_help", "how may I assist you", True),
+    ("offer_help", "So what seems to be the problem?", True),
+    ("offer_help", "Where can I direct your call?", True),
+    ("offer_help", "Reference number?", False),
+    ("offer_help", "Booking reference please.", False),
+    ("check_convenience", "Is now a convenient time to chat?", True),
+    ("check_convenience", "Have you got a couple of minutes?", True),
+    ("check_convenience", "Could you spare five minutes?", True),
+    ("check_convenience", "It'll only take a second.", False),
+    ("arrange_callback", "When would be a better time to call you back?", True),
+    ("arrange_callback", "No problem, I'll ring you tomorrow at ten then.", True),
+    ("arrange_callback", "I'll be super quick then.", False),
+    ("state_purpose", "I'm calling because your contract ends this month.", True),
+    ("state_purpose", "The reason for my call is your renewal.", True),
+    ("state_purpose", "It's about some unusual activity on your card.", True),
+    ("state_purpose", "My name's Linda, I'm calling from Castle Recoveries.", False),
+    ("resolve_or_redirect", "I've refunded the fee to your card.", True),
+    ("resolve_or_redirect", "That's our mortgage team, I'll transfer you now.", True),
+    ("resolve_or_redirect", "Okay, that's all sorted now.", True),
+    ("resolve_or_redirect", "The system is down, I can't do anything from here.", False),
+    ("resolve_or_redirect", "It's on the website somewhere.", False),
+    ("apologize_if_declined", "No worries, sorry that one doesn't suit you.", True),
+    ("apologize_if_declined", "Are you sure? It's only five pounds.", False),
+    ("agree_next_steps", "I'll email you the confirmation this afternoon.", True),
+    ("agree_next_steps", "An engineer will call you within thirty minutes.", True),
+    ("agree_next_steps", "youll get a text confirmation in a few minutes", True),
+    ("agree_next_steps", "Just try the website again later, it might work.", False),
+    ("agree_next_steps", "Not really, no. Anything else?", False),
+    ("thank_for_time", "Thanks so much for your time, have a good evening.", True),
+    ("thank_for_time", "thanks for colin take care bye", True),
+    ("thank_for_time", "Thanks. And just to confirm, your address?", False),
+    ("thank_for_time", "Right, bye then.", False),
+]
+
+
+@pytest.mark.parametrize(("step", "text", "covered"), CASES)
+def test_step_matching(step: str, text: str, covered: bool) -> None:
+    evidence = ETIQUETTE.match(step, ETIQUETTE.prepare(text))
+    assert bool(evidence) == covered, (step, text, evidence)
+
+
+@pytest.mark.parametrize(
+    ("condition", "text", "holds"),
+    [
+        ("bad_time", "Sorry, I'm driving at the moment, can you call me back?", True),
+        ("bad_time", "Um, not really, I'm at work.", True),
+        ("bad_time", "Yeah, go on, I've got a few minutes.", False),
+        ("declined", "No thanks, I'm not interested.", True),
+        ("declined", "Hmm, no, I think I'll leave it for now.", True),
+        ("declined", "Yeah, go on then, do it.", False),
+    ],
+)
+def test_conditions(condition: str, text: str, holds: bool) -> None:
+    assert bool(ETIQUETTE.condition(condition, ETIQUETTE.prepare(text))) == holds
+
+
+def test_company_name_is_matched_fuzzily_and_given_as_evidence() -> None:
+    etiquette = Etiquette(RulesConfig(), load_pack("en"), "Greenfield Medical Centre", "")
+    evidence = etiquette.match(
+        "greet_company", etiquette.prepare("good morning green feel medical centre")
+    )
+    assert evidence == "green feel medical centre"
+
+
+def test_direction_cues() -> None:
+    assert (
+        ETIQUETTE.direction_cue(ETIQUETTE.prepare("Thank you for calling, how can I help?"))
+        == "inbound"
+    )
+    cue = ETIQUETTE.direction_cue(
+        ETIQUETTE.prepare("Hi, I'm calling from Zoomnet about your broadband.")
+    )
+    assert cue == "outbound"
+    assert CallConfig().direction == "auto"

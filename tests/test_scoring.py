@@ -1,0 +1,98 @@
+"""`callmon score` / `callmon eval` as real commands over the labelled calls."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from monitor.config import Config
+from monitor.errors import CallmonError
+from monitor.scoring import evaluate, load_call, score_call
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DEV = SHARED / "eval" / "calls" / "dev"
+HELDOUT = REPO / "tests" / "data" / "calls" / "heldout"
+AUDIO = SHARED / "data" / "audio"
+
+
+def callmon(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_score_json_has_one_line_per_call_with_steps_and_flags() -> None:
+    result = callmon("score", str(DEV), "--json")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == len(list(DEV.glob("*.call.json")))
+    by_id = {line["id"]: line for line in lines}
+    energy = by_id["dev-02-energy-bill-doubled"]
+    assert energy["steps"]["greet_company"]["status"] == "covered"
+    assert "brightvale" in energy["steps"]["greet_company"]["evidence"].lower()
+    assert energy["steps"]["check_convenience"]["status"] == "n/a"
+    assert [(f["turn"], f["speaker"]) for f in energy["flags"]] == [(5, "customer")]
+    assert {"fucking", "bullshit"} <= set(energy["flags"][0]["terms"])
+
+
+def test_score_table_is_readable() -> None:
+    result = callmon("score", str(DEV / "dev-08-internet-outage-agent-snaps.call.json"))
+    assert result.returncode == 0, result.stderr
+    assert "stay_polite" in result.stdout and "missed" in result.stdout
+    assert "insult" in result.stdout
+
+
+@pytest.mark.parametrize("folder", [DEV, HELDOUT])
+def test_eval_meets_the_targets(folder: Path) -> None:
+    result = callmon("eval", str(folder), "--json")
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    assert metrics["step_accuracy"] >= 0.95, metrics["misses"]
+    assert metrics["hostile"]["precision"] >= 0.9, metrics["misses"]
+    assert metrics["hostile"]["recall"] >= 0.9, metrics["misses"]
+
+
+def test_eval_text_lists_misses_with_their_text(tmp_path: Path) -> None:
+    call = json.loads((DEV / "dev-16-insurance-claim-chase.call.json").read_text())
+    call["expect"]["hostile"] = []  # now "oh shit" is a false flag
+    call["expect"]["steps"]["offer_help"] = True  # and this step is wrong
+    (tmp_path / "x.call.json").write_text(json.dumps(call))
+    result = callmon("eval", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "offer_help: expected covered, got missed" in result.stdout
+    assert "false flag" in result.stdout and "oh shit, hang on" in result.stdout
+    assert "precision 0.000" in result.stdout
+
+
+def test_real_conversations_have_no_false_flags() -> None:
+    report = evaluate([str(AUDIO)], Config())
+    assert report.fp == 0, report.misses
+
+
+def test_bad_file_gives_one_line_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.call.json"
+    bad.write_text('{"turns": [{"speaker": "agent", "start": 0}]}')
+    with pytest.raises(CallmonError, match=r"bad.call.json: missing field 'turns\[0\].end'"):
+        load_call(bad)
+    result = callmon("score", str(bad))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "bad.call.json" in result.stderr
+    (tmp_path / "broken.call.json").write_text("{not json")
+    assert "not valid JSON" in callmon("score", str(tmp_path / "broken.call.json")).stderr
+
+
+def test_call_fields_override_config() -> None:
+    call = load_call(DEV / "dev-13-telecom-upgrade-pushes-on.call.json")
+    result = score_call(call, Config())
+    assert result.direction == "outbound"
+    assert result.step_status()["offer_help"] == "n/a"
