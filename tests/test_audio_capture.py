@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -173,39 +174,43 @@ def test_callmon_live_transcribes_the_call_played_into_the_sink(virtual_soundcar
     data, rate = soundfile.read(CALLBACK, dtype="float32")
     excerpt = tmp_path / "callback-first-four-turns.wav"  # turns 0-3 end at 22.93 s
     soundfile.write(excerpt, data[: int(23.3 * rate)], rate, subtype="PCM_16")
+    config = tmp_path / "config.toml"
+    config.write_text('[call]\ncompany = "Greenfield Energy"\nagent_name = "Emma"\n')
     env = {**virtual_soundcard.child_env(), "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "monitor.cli", "live", "--headless", "--json"]
-    command += ["--device", "pulse", "--duration", "60", "--no-store"]
+    command += ["--config", str(config), "--device", "pulse", "--duration", "90", "--no-store"]
     call = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
     )
+    players: list[subprocess.Popen[bytes]] = []
+
+    def play_then_hang_up() -> None:
+        players.append(virtual_soundcard.play(excerpt))
+        players[0].wait(timeout=60)
+        time.sleep(3.0)  # the last words' final text comes within ~1.5 s
+        call.terminate()  # SIGTERM ends the call cleanly, with a summary
+
     lines: list[dict] = []
-    player = None
     try:
         assert call.stdout is not None
         for raw in call.stdout:
-            event = json.loads(raw)
-            lines.append(event)
-            if event["type"] == "start":
-                player = virtual_soundcard.play(excerpt)
-            if player is not None and player.poll() is not None and event["type"] == "segment":
-                finals = [e for e in lines if e["type"] == "segment" and e["final"]]
-                if finals and finals[-1]["end"] > 22.0:
-                    call.terminate()  # SIGTERM ends the call cleanly, with a summary
+            lines.append(json.loads(raw))
+            if lines[-1]["type"] == "start":
+                threading.Thread(target=play_then_hang_up, daemon=True).start()
     finally:
         if call.poll() is None:
             call.terminate()
         call.wait(timeout=60)
-        if player is not None:
-            player.wait(timeout=60)
     stderr = call.stderr.read() if call.stderr else ""
     assert call.returncode == 0, stderr
+    assert players and players[0].returncode == 0
     assert lines[0]["type"] == "start" and lines[0]["speakers"] == ["agent", "customer"]
     assert lines[-1]["type"] == "summary" and lines[-1]["dropped_blocks"] == 0
     text = {"agent": "", "customer": ""}
     for e in lines:
         if e["type"] == "segment" and e["final"]:
             text[e["speaker"]] += " " + e["text"].lower()
-    assert "greenfield" in text["agent"] and "call you back" in text["agent"], text
-    assert "tomorrow" in text["customer"] and "drive to work" in text["customer"], text
-    assert "greenfield" not in text["customer"] and "tomorrow" not in text["agent"], text
+    joined = {speaker: words.replace(" ", "") for speaker, words in text.items()}
+    assert "greenfield" in joined["agent"] and "callyou" in joined["agent"], text
+    assert "tomorrow" in text["customer"] and "sorry" in text["customer"], text
+    assert "greenfield" not in joined["customer"] and "tomorrow" not in text["agent"], text
