@@ -524,11 +524,15 @@ class SqliteStore(SessionStore):
 
     # -- reading --
 
-    def _status(self, status: str, heartbeat: float, host: str, pid: int) -> str:
+    def _status(self, session_id: int, status: str, heartbeat: float, host: str, pid: int) -> str:
         if status == "complete":
             return "complete"
-        if host == self._host and pid == os.getpid():
-            return "recording"
+        if host == self._host and pid == os.getpid():  # written by this process
+            writing = any(
+                w.session_id == session_id and w.store.path.resolve() == self.path.resolve()
+                for w in list(_OPEN_WRITERS)
+            )
+            return "recording" if writing else "interrupted"
         if host == self._host and not _pid_alive(pid):
             return "interrupted"
         return "recording" if time.time() - heartbeat < STALE_S else "interrupted"
@@ -547,7 +551,7 @@ class SqliteStore(SessionStore):
             source=row[4],
             title=row[5],
             agent_name=row[6],
-            status=self._status(row[7], float(row[8]), row[9], int(row[10])),
+            status=self._status(int(row[0]), row[7], float(row[8]), row[9], int(row[10])),
             score=None if row[11] is None else float(row[11]),
             flags=int(row[12]),
         )

@@ -305,3 +305,16 @@ def test_store_failure_does_not_stop_the_call(tmp_path: Path) -> None:
         writer(SegmentEvent(Segment("agent", i, i, i + 1, "x", final=True)))
     with pytest.raises(StoreError):
         writer.close(_summary())
+
+
+def test_status_tells_recording_from_interrupted(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.db")
+    writer = store.start_session(SessionMeta(source="x"))
+    writer(SegmentEvent(Segment("agent", 0, 0.0, 1.0, "hello", final=True)))
+    assert store.list_sessions()[0].status == "recording"
+    writer.abandon()  # the call died without its summary
+    assert store.list_sessions()[0].status == "interrupted"
+    assert store.load_session(writer.session_id).segments[0].text == "hello"
+    other = store.start_session(SessionMeta(source="y"))
+    other.close(_summary())
+    assert store.load_session(other.session_id).info.status == "complete"
