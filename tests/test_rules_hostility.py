@@ -56,6 +56,10 @@ CASES = [
     ("I want to make a complaint and I'll take it to the ombudsman.", set()),
     ("Unbelievable. Whatever.", set()),
     ("The systems are shut down for maintenance.", set()),
+    ("You'll be sorry to hear the store is closed.", set()),
+    ("I will find your order now.", set()),
+    ("I'm so stupid, I forgot my password.", set()),
+    ("Can you kill the power to the router?", set()),
 ]
 
 
