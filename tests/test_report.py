@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from store_helpers import HOSTILE_CALL, record_judged_call
 
 from monitor.report import build_report, overlaps, render, silences, talk_times
 from monitor.store import SessionMeta, SqliteStore
 from monitor.types import Segment, SegmentEvent
-from tests.store_helpers import HOSTILE_CALL, record_judged_call
 
 CALL = json.loads(HOSTILE_CALL.read_text(encoding="utf-8"))
 

@@ -11,11 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from store_helpers import AUDIO, HOSTILE_CALL, record_judged_call
 
 from monitor.cli import main
 from monitor.config import StoreConfig
 from monitor.store import open_store
-from tests.store_helpers import AUDIO, HOSTILE_CALL, record_judged_call
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEAN_CALL = AUDIO / "tts-outbound-callback.call.json"

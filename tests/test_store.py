@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from store_helpers import HOSTILE_CALL, record_call
 
 from monitor.config import StoreConfig
 from monitor.errors import StoreError
@@ -32,7 +33,6 @@ from monitor.types import (
     StepEvent,
     SummaryEvent,
 )
-from tests.store_helpers import HOSTILE_CALL, record_call
 
 
 def _summary(duration: float = 10.0) -> SummaryEvent:

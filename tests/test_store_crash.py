@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from store_helpers import AUDIO
 
 from monitor.config import StoreConfig
 from monitor.store import open_store
-from tests.store_helpers import AUDIO
 
 ROOT = Path(__file__).resolve().parents[1]
 LOSS_WINDOW_S = 1.0  # what a kill may lose: events printed less than this before it
