@@ -2,7 +2,7 @@
 
 from monitor.config import CallConfig
 from monitor.rules.judge import CallJudge, judge_segments
-from monitor.rules.settings import RulesConfig
+from monitor.rules.settings import HostilitySettings, RulesConfig
 from monitor.types import DirectionEvent, FlagEvent, Segment, StepEvent
 
 
@@ -110,3 +110,15 @@ def test_finish_marks_pending_steps_missed_and_early_thanks_is_not_closing() -> 
     final = status(judge)
     assert final["thank_for_time"] == "missed" and final["resolve_or_redirect"] == "missed"
     assert final["greet_company"] == "covered"
+
+
+def test_reload_rejudges_the_call_with_new_thresholds() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+    assert next(e.step_id for e in judge.start() if isinstance(e, StepEvent)) == "greet_company"
+    judge.feed(seg(0, "agent", "Acme, how can I help?", 0.0))
+    judge.feed(seg(1, "customer", "oh shit, my router", 3.0))
+    assert [f.turn for f in judge.flags()] == [1]
+    strict = RulesConfig(hostility=HostilitySettings(profanity=5.0))
+    state = judge.reload(strict, CallConfig(direction="inbound"))
+    assert judge.flags() == [] and not [e for e in state if isinstance(e, FlagEvent)]
+    assert {s.step_id: s.status for s in judge.steps()}["offer_help"] == "covered"

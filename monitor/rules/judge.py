@@ -64,6 +64,7 @@ class CallJudge:
                 state.status = "n/a"
             self._steps[step.id] = state
         self._finished = False
+        self._finals: list[Segment] = []
 
     # ---- public API ----
 
@@ -75,9 +76,28 @@ class CallJudge:
     def feed(self, segment: Segment) -> list[Event]:
         """Events caused by one partial or final segment."""
         events: list[Event] = list(self._score_flags(segment))
+        if segment.final:
+            self._finals.append(segment)
         if segment.final and segment.text.strip():
             events += self._judge_steps(segment)
         return events
+
+    def start(self) -> list[Event]:
+        """The initial checklist (and the direction when config sets it), for the UI."""
+        events: list[Event] = []
+        if self._direction:
+            events.append(DirectionEvent(self._direction, self._decided_by))  # type: ignore[arg-type]
+        return events + list(self.steps())
+
+    def reload(self, rules: RulesConfig, call: CallConfig) -> list[Event]:
+        """New rules mid-call: re-judge the final segments so far; returns the new state."""
+        finals, user_direction = self._finals, self._decided_by == "user" and self._direction
+        self.__init__(rules, call)  # type: ignore[misc]
+        if user_direction:
+            self.set_direction(user_direction, decided_by="user")
+        for segment in finals:
+            self.feed(segment)
+        return [*self.steps(), *self.flags()]
 
     def set_direction(self, direction: str, decided_by: str = "user") -> list[Event]:
         """Set the direction (user key, CLI) and re-evaluate which steps apply."""
