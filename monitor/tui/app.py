@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from monitor.tui.bridge import EngineEvent, EventBridge
-from monitor.tui.model import CallView
+from monitor.tui.model import CallView, clock
 from monitor.tui.screens.help import HelpScreen
 from monitor.tui.screens.summary import SummaryScreen
 from monitor.tui.widgets.checklist import ChecklistView
@@ -34,7 +34,6 @@ from monitor.types import (
     ErrorEvent,
     Event,
     FlagEvent,
-    MarkEvent,
     SegmentEvent,
     StartEvent,
     StepEvent,
@@ -42,7 +41,7 @@ from monitor.types import (
 )
 
 DIRECTION_CYCLE = {"auto": "inbound", "inbound": "outbound", "outbound": "auto"}
-TICK_S = 0.1
+TICK_S = 0.2  # levels, stats and partial text are redrawn at most this often
 
 StartCall = Callable[[Any, Callable[[Event], None]], Any]
 
@@ -192,8 +191,6 @@ class MonitorApp(App[int]):
                     )
             case DirectionEvent():
                 self._refresh_status()
-            case MarkEvent():
-                self.notify(f"Marked {event.at:.1f}s {event.note}".strip(), timeout=self._toast_s)
             case ErrorEvent():
                 self.show_error(event.message)
             case SummaryEvent():
@@ -361,6 +358,7 @@ class MonitorApp(App[int]):
             self.notify("No call is running", severity="warning")
             return
         self.pipeline.mark("")
+        self.notify(f"Marked {clock(self.view.audio_time)}", timeout=self._toast_s)
 
     def action_reload_config(self) -> None:
         """Re-read the config file; a bad file keeps the old config and says why."""
