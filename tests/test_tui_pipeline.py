@@ -95,11 +95,21 @@ async def test_replay_shows_both_speakers_steps_flags_and_the_summary(tmp_path, 
 
 
 @pytest.mark.anyio
-async def test_ending_the_call_midway_shows_the_summary_of_what_was_heard(monkeypatch):
-    app = MonitorApp(replay_spec(store=False, speed=2.0), show_ui_cpu=False)
+async def test_bad_reload_and_early_end_keep_the_call_going_then_summarise(tmp_path):
+    config_path = tmp_path / "config.toml"
+    config_path.write_text('[call]\ncompany = "Brightline Internet"\n', encoding="utf-8")
+    spec = replay_spec(store=False, speed=2.0)
+    spec.config = load_config(config_path)
+    app = MonitorApp(spec, show_ui_cpu=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.view.flags)  # the first insult arrived
         assert app.state == "live"
+        config_path.write_text("[vad]\nthreshold = 7\n", encoding="utf-8")
+        await pilot.press("r")
+        await pilot.pause()
+        assert "config not reloaded" in screen_text(app) and "vad.threshold" in screen_text(app)
+        heard = len(app.view.segments)
+        await wait_until(pilot, lambda: len(app.view.segments) > heard, 30)  # still live
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen), 30)
         summary = app.screen.summary

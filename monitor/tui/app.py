@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from monitor.tui.bridge import EngineEvent, EventBridge
-from monitor.tui.model import CallView, clock
+from monitor.tui.model import CallView, clock, flag_key
 from monitor.tui.screens.help import HelpScreen
 from monitor.tui.screens.summary import SummaryScreen
 from monitor.tui.widgets.checklist import ChecklistView
@@ -40,7 +40,8 @@ from monitor.types import (
     SummaryEvent,
 )
 
-DIRECTION_CYCLE = {"auto": "inbound", "inbound": "outbound", "outbound": "auto"}
+# the user decides the direction; "auto" is the engine's until then (the judge has no way back)
+DIRECTION_CYCLE = {"auto": "inbound", "inbound": "outbound", "outbound": "inbound"}
 TICK_S = 0.2  # levels, stats and partial text are redrawn at most this often
 
 StartCall = Callable[[Any, Callable[[Event], None]], Any]
@@ -377,8 +378,26 @@ class MonitorApp(App[int]):
                 self.spec = replace(self.spec, config=config)
         if self.pipeline is not None and self.state == "live":
             self.pipeline.reload_config(config)
+            for delay in (0.5, 2.0):  # the engine re-judges in its own loop
+                self.set_timer(delay, self._reconcile_with_engine)
         self.clear_error()
         self.notify(f"Config reloaded from {path or 'defaults'}", timeout=self._toast_s)
+
+    def _reconcile_with_engine(self) -> None:
+        """After a rules reload: drop flags and steps the new rules no longer have."""
+        if self.pipeline is None or self.state != "live":
+            return
+        try:
+            steps, flags = list(self.pipeline.steps()), list(self.pipeline.flags())
+        except RuntimeError:  # the engine was mid-update; the next timer tries again
+            return
+        standing = {flag_key(flag) for flag in flags}
+        for key, flag in list(self.view.flags.items()):
+            if key not in standing:
+                self.apply_event(replace(flag, withdrawn=True))
+        if steps and set(self.view.steps) != {step.step_id for step in steps}:
+            self.view.steps = {step.step_id: step for step in steps}
+            self._refresh_checklist()
 
     def action_summary(self) -> None:
         self._note_key("summary")

@@ -11,7 +11,7 @@ from textual.widgets import Static
 KEY_HELP = {
     "new_call": "start a new call (replays the file again)",
     "end_call": "end the call and show the summary",
-    "cycle_direction": "set direction: auto → inbound → outbound",
+    "cycle_direction": "set direction: inbound ⇄ outbound (overrides auto)",
     "toggle_pause": "pause / resume capture",
     "mark": "mark this moment",
     "reload_config": "reload config.toml (rules) without restarting",
