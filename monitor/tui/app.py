@@ -147,6 +147,9 @@ class MonitorApp(App[int]):
         self.set_interval(TICK_S, self._tick)
         self.call_after_refresh(self._first_frame)
         self._refresh_status()
+        notice = getattr(self.spec, "notice", "")
+        if notice:
+            self.notify(notice, timeout=max(self._toast_s, 6.0))
         if self.autostart:
             self.action_new_call()
 
@@ -468,12 +471,12 @@ def run_monitor(spec: Any) -> int:
     """Open the monitor for ``spec`` (a ``runner.CallSpec``); the runner's non-headless path."""
     app = MonitorApp(spec)
     try:
-        result = app.run()
+        app.run()  # Textual restores the terminal on quit, Ctrl-C and on a crash
     finally:
         app.stop_pipeline()
         if app.pipeline is not None:
             app.pipeline.join(5)
-    return result or 0
+    return app.return_code or 0
 
 
 def run_browser(args: argparse.Namespace) -> int:
