@@ -295,3 +295,32 @@ async def test_a_call_that_cannot_start_shows_why_and_the_app_stays_up():
         await wait_for(pilot, lambda: "tiny.xx" in screen_text(app))
         assert app.state == "idle" and app.is_running
         assert "✗ Whisper model 'tiny.xx' not found" in screen_text(app)
+
+
+@pytest.mark.anyio
+async def test_a_flag_raised_on_partial_text_is_confirmed_by_the_final_text():
+    app = MonitorApp(show_ui_cpu=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.feed(opening_events()[:1])
+        app.feed(
+            [
+                seg("customer", 5, 3.0, 4.0, "you useless", final=False),
+                FlagEvent(
+                    5,
+                    "customer",
+                    "insult",
+                    "low",
+                    1.0,
+                    ("useless",),
+                    "you useless",
+                    3.0,
+                    final=False,
+                ),
+            ]
+        )
+        await pilot.pause()
+        assert app.flags_view.texts()[0].count("(partial)") == 1
+        app.feed([seg("customer", 5, 3.0, 5.0, "You useless idiots.")])
+        await pilot.pause()
+        [shown] = app.flags_view.texts()
+        assert "(partial)" not in shown and "You useless idiots." in shown

@@ -34,6 +34,7 @@ from monitor.types import (
     ErrorEvent,
     Event,
     FlagEvent,
+    Segment,
     SegmentEvent,
     StartEvent,
     StepEvent,
@@ -177,6 +178,8 @@ class MonitorApp(App[int]):
                     self.state = "live"
             case SegmentEvent(segment=segment):
                 self.transcript.show(segment)
+                if segment.final:
+                    self._confirm_flags(segment)
             case StepEvent():
                 self._refresh_checklist()
                 if event.step_id == "stay_polite" and event.status == "missed":
@@ -199,6 +202,18 @@ class MonitorApp(App[int]):
                 self.show_error(event.message)
             case SummaryEvent():
                 self._call_ended()
+
+    def _confirm_flags(self, segment: Segment) -> None:
+        """The final text of an utterance confirms the flags its partials raised.
+
+        The judge re-sends a flag only when the final text withdraws it (or raises a new
+        one), so a flag that stands simply loses its "(partial)" mark here.
+        """
+        for key, flag in list(self.view.flags.items()):
+            if key[:2] == (segment.speaker, segment.utterance_id) and not flag.final:
+                confirmed = replace(flag, final=True, text=segment.text)
+                self.view.flags[key] = confirmed
+                self.flags_view.show_flag(confirmed)
 
     def _tick(self) -> None:
         if self.bridge is not None:

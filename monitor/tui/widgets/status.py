@@ -40,8 +40,6 @@ class StatusBar(Static):
             symbol, state = "Ⅱ", "paused"
         line.append(f"{symbol} {state.upper()} {clock(view.audio_time)} ", style="bold")
         line.append(f"│ dir {view.direction_text()} ")
-        if start is not None:
-            line.append(f"│ {start.model} ", style="dim")
         stats = view.stats
         if stats is not None:
             latency = "-" if stats.latency_p50 is None else f"{stats.latency_p50:.2f}s"
@@ -58,7 +56,9 @@ class StatusBar(Static):
             line.append(" ")
         if start is not None:
             inputs = ", ".join(start.devices) if start.devices else start.source
-            line.append(f"│ in {inputs}", style="dim")
+            line.append(f"│ {start.model} │ in {inputs}", style="dim")
+        line.no_wrap = True  # two lines whatever the width; the tail gives way
+        line.overflow = "ellipsis"
         return line
 
     def refresh_from(
