@@ -35,6 +35,7 @@ class Terminal:
         self.rc_file = tmp_path / "rc"
         env = {
             "HF_HUB_OFFLINE": "1",
+            "PYTHONFAULTHANDLER": "1",  # a crash at exit leaves its stack on the screen
             "CALLMON_DB": str(tmp_path / "sessions.db"),
             "TERM": "xterm-256color",
             "PATH": os.environ.get("PATH", ""),
@@ -101,7 +102,7 @@ def test_callmon_replay_shows_the_call_and_quits_cleanly(terminal):
     assert "✓" in screen  # a covered step
     assert "⚠" in screen  # the customer's flag
     term.tmux("send-keys", "-t", "0", "q")
-    assert term.exit_code() == 0
+    assert term.exit_code() == 0, term.tmux("capture-pane", "-p", "-t", "0", "-S", "-60")
     assert term.tmux("display", "-p", "-t", "0", "#{alternate_on}").strip() == "0"
     assert term.tmux("display", "-p", "-t", "0", "#{cursor_flag}").strip() == "1"
     assert "Transcript" not in term.screen()

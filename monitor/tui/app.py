@@ -489,8 +489,8 @@ def run_monitor(spec: Any) -> int:
         app.run()  # Textual restores the terminal on quit, Ctrl-C and on a crash
     finally:
         app.stop_pipeline()
-        if app.pipeline is not None:
-            app.pipeline.join(5)
+        if app.pipeline is not None:  # never leave the engine inside Whisper at exit
+            app.pipeline.join(30)
     return app.return_code or 0
 
 
