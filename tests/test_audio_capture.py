@@ -19,7 +19,7 @@ import soundfile
 from conftest import AUDIO_DIR
 
 from monitor import audio
-from monitor.audio import open_live
+from monitor.audio import measure_level, open_live
 from monitor.config import AudioConfig
 from monitor.errors import AudioError
 from monitor.types import SAMPLE_RATE
@@ -42,7 +42,7 @@ def two_voices(tmp_path_factory) -> tuple[Path, np.ndarray]:
     return path, soundfile.read(path, dtype="float32")[0]
 
 
-def capture_while_playing(sources, soundcard, wav: Path, tail_s: float = 0.4):
+def capture_while_playing(sources, soundcard, wav: Path, tail_s: float = 0.4, latency_ms=20):
     """Start the sources, play ``wav`` into the sink, read until it ends; samples per speaker."""
     got = [{s: [] for s in source.speakers} for source in sources]
     for source in sources:
@@ -51,7 +51,7 @@ def capture_while_playing(sources, soundcard, wav: Path, tail_s: float = 0.4):
         for source in sources:  # the stream is running once a block arrived
             while not source.read(0.5):
                 pass
-        player = soundcard.play(wav)
+        player = soundcard.play(wav, latency_ms)
         ended_at = None
         while ended_at is None or time.monotonic() - ended_at < tail_s:
             for source, store in zip(sources, got, strict=True):
@@ -67,11 +67,16 @@ def capture_while_playing(sources, soundcard, wav: Path, tail_s: float = 0.4):
 
 
 def best_lag(captured: np.ndarray, reference: np.ndarray) -> int:
-    """Offset of ``reference`` inside ``captured`` (FFT cross-correlation)."""
+    """Offset of ``reference`` inside ``captured`` (normalised FFT cross-correlation)."""
+    valid = len(captured) - len(reference) + 1
+    if valid <= 0:
+        return 0
     n = 1 << int(np.ceil(np.log2(len(captured) + len(reference))))
     spectrum = np.fft.rfft(captured, n) * np.conj(np.fft.rfft(reference, n))
-    corr = np.fft.irfft(spectrum, n)[: len(captured) - len(reference) + 1]
-    return int(np.argmax(corr))
+    corr = np.fft.irfft(spectrum, n)[:valid]
+    energy = np.concatenate([[0.0], np.cumsum(captured.astype(np.float64) ** 2)])
+    window_energy = energy[len(reference) :][:valid] - energy[:valid]
+    return int(np.argmax(corr / np.sqrt(np.maximum(window_energy, 1e-9))))
 
 
 def correlation(a: np.ndarray, b: np.ndarray) -> float:
@@ -83,29 +88,53 @@ def test_pulse_device_is_listed(virtual_soundcard):
     assert "pulse" in names and names["pulse"].input_channels >= 2
 
 
+def matched_windows(captured, reference, exact: bool) -> tuple[int, int]:
+    """How many 0.1 s windows where both sides talk are found in the capture at one lag.
+
+    Windows, not the whole file: under CPU load paplay underruns now and then and the sink
+    inserts a short silence, shifting everything after it (so lags only grow).
+    """
+    width, slack = SAMPLE_RATE // 10, SAMPLE_RATE // 2
+    found = total = lag = 0
+    for at in range(0, len(reference) - width, width):
+        agent_ref, customer_ref = reference[at : at + width, 0], reference[at : at + width, 1]
+        if min(measure_level(agent_ref)[0], measure_level(customer_ref)[0]) < -35:
+            continue
+        total += 1
+        base = lag + at
+        reach = slack if total > 1 else len(captured["agent"])  # the first window: anywhere
+        lag += best_lag(captured["agent"][base : base + width + reach], agent_ref)
+        agent = captured["agent"][lag + at : lag + at + width]
+        customer = captured["customer"][lag + at : lag + at + width]  # same lag: one stream
+        if len(agent) < width:
+            break
+        if exact:  # sample for sample (16-bit rounding only)
+            diff = max(np.max(np.abs(agent - agent_ref)), np.max(np.abs(customer - customer_ref)))
+            found += bool(diff < 1e-3)
+        else:
+            found += correlation(agent, agent_ref) > 0.98 < correlation(customer, customer_ref)
+    return found, total
+
+
 def test_capture_matches_the_file_on_both_channels(virtual_soundcard, two_voices):
     wav, reference = two_voices
     native = open_live(AudioConfig(sample_rate=16000), device="pulse")  # no resampling at all
     resampled = open_live(AudioConfig(), device="pulse")  # device default rate → 16 kHz
     assert resampled.inputs[0].rate != SAMPLE_RATE
-    got_native, got_resampled = capture_while_playing([native, resampled], virtual_soundcard, wav)
+    got_native, got_resampled = capture_while_playing(
+        [native, resampled], virtual_soundcard, wav, latency_ms=200
+    )
     assert native.dropped_blocks == 0 and resampled.dropped_blocks == 0
+    for got in (got_native, got_resampled):
+        assert len(got["agent"]) == len(got["customer"]) >= len(reference)
 
-    n = len(reference)
-    lag = best_lag(got_native["agent"], reference[:, 0])
-    for speaker, column in (("agent", 0), ("customer", 1)):
-        aligned = got_native[speaker][lag : lag + n]
-        assert len(aligned) == n, f"{speaker}: capture cut short"
-        # sample for sample, on the same lag for both channels (16-bit rounding only)
-        assert np.max(np.abs(aligned - reference[:, column])) < 1e-3, speaker
-        assert correlation(aligned, reference[:, 1 - column]) < 0.2, f"{speaker}: channels swapped"
-
-    lag = best_lag(got_resampled["agent"], reference[:, 0])
-    for speaker, column in (("agent", 0), ("customer", 1)):
-        aligned = got_resampled[speaker][lag : lag + n]
-        assert len(aligned) == n, f"{speaker}: capture cut short"
-        assert correlation(aligned, reference[:, column]) > 0.98, speaker
-        assert correlation(aligned, reference[:, 1 - column]) < 0.2, f"{speaker}: channels swapped"
+    found, total = matched_windows(got_native, reference, exact=True)
+    assert total >= 30 and found >= 0.8 * total, f"{found} of {total} windows sample-exact"
+    found, total = matched_windows(got_resampled, reference, exact=False)
+    assert found >= 0.8 * total, f"{found} of {total} windows match after resampling"
+    # with the channels swapped nothing matches
+    swapped = {"agent": got_native["customer"], "customer": got_native["agent"]}
+    assert matched_windows(swapped, reference, exact=False)[0] == 0
 
 
 def test_full_queue_is_counted_not_silent(virtual_soundcard):
