@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-AUDIO_DIR = Path("/work/shared/data/audio")
+SHARED = ROOT.parent / "shared"  # CI clones the repo with shared/ beside it
+AUDIO_DIR = SHARED / "data" / "audio"
+EVAL_DIR = SHARED / "eval" / "calls" / "dev"
 SOUNDCARD_SCRIPT = ROOT / "scripts" / "virtual-soundcard.sh"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -33,10 +35,14 @@ class VirtualSoundcard:
         """The environment for a subprocess that plays into or records from the sink."""
         return {**os.environ, **self.env}
 
-    def play(self, wav: Path | str) -> subprocess.Popen[bytes]:
-        """Start ``paplay`` of ``wav`` into ``callsink`` in real time (20 ms latency)."""
+    def play(self, wav: Path | str, latency_ms: int = 20) -> subprocess.Popen[bytes]:
+        """Start ``paplay`` of ``wav`` into ``callsink`` in real time.
+
+        20 ms keeps the null sink at real-time pace (for latency figures); a busy CPU then
+        makes paplay underrun now and then, which inserts short silences into the stream.
+        """
         return subprocess.Popen(
-            ["paplay", "--device=callsink", "--latency-msec=20", str(wav)],
+            ["paplay", "--device=callsink", f"--latency-msec={latency_ms}", str(wav)],
             env=self.child_env(),
             stderr=subprocess.PIPE,
         )
