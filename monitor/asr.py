@@ -133,6 +133,18 @@ def compression_ratio(text: str) -> float:
     return len(data) / max(1, len(zlib.compress(data)))
 
 
+def collapse_repeats(text: str) -> str:
+    """Drop a sentence that repeats the one before it: a padded short clip can make
+    Whisper say it twice ("8 to 10. 8 to 10.")."""
+    sentences = re.findall(r"[^.?!]+[.?!]*\s*", text)
+    kept: list[str] = []
+    for sentence in sentences:
+        if kept and normalise_for_filter(sentence) == normalise_for_filter(kept[-1]):
+            continue
+        kept.append(sentence)
+    return "".join(kept).strip()
+
+
 def normalise_for_filter(text: str) -> str:
     return " ".join(re.sub(r"[^a-z' ]+", " ", text.lower()).split())
 
@@ -239,7 +251,7 @@ class Transcriber:
         )[0]
         tokens = result.sequences_ids[0]
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-        text = self.tokenizer.decode(tokens).strip()
+        text = collapse_repeats(self.tokenizer.decode(tokens).strip())
         return text, float(avg_logprob), float(result.no_speech_prob)
 
     def is_speech_text(self, transcript: Transcript, duration: float) -> bool:

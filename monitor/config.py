@@ -196,8 +196,8 @@ class VadConfig:
     threshold: float = 0.5
     neg_threshold: float = 0.35
     min_speech_ms: int = 250
-    end_silence_ms: int = 300
-    speech_pad_ms: int = 250
+    end_silence_ms: int = 400
+    speech_pad_ms: int = 400
     max_utterance_s: float = 15.0
 
 
@@ -287,8 +287,8 @@ def _parse_vad(r: TableReader) -> VadConfig:
         threshold=r.float("threshold", 0.5, lo=0.05, hi=0.99),
         neg_threshold=r.float("neg_threshold", 0.35, lo=0.01, hi=0.99),
         min_speech_ms=r.int("min_speech_ms", 250, lo=0, hi=5000),
-        end_silence_ms=r.int("end_silence_ms", 300, lo=64, hi=5000),
-        speech_pad_ms=r.int("speech_pad_ms", 250, lo=0, hi=1000),
+        end_silence_ms=r.int("end_silence_ms", 400, lo=64, hi=5000),
+        speech_pad_ms=r.int("speech_pad_ms", 400, lo=0, hi=1000),
         max_utterance_s=r.float("max_utterance_s", 15.0, lo=2.0, hi=28.0),
     )
     if c.neg_threshold >= c.threshold:

@@ -85,7 +85,7 @@ class Segmenter:
         self.ids = ids if ids is not None else itertools.count()
         self.model = SileroVad()
         self._pending = np.zeros(0, dtype=np.float32)
-        self._pending_t0 = 0.0
+        self._pending_start = 0  # sample index of the first pending sample
         self._pending_wall = 0.0
         pad_frames = max(1, round(vad.speech_pad_ms / 1000 / FRAME_S))
         self._history: deque[np.ndarray] = deque(maxlen=pad_frames)
@@ -97,7 +97,7 @@ class Segmenter:
     def push(self, chunk: AudioChunk) -> list[Utterance]:
         """Feed a chunk; returns finals (and at most one partial) that became ready."""
         if len(self._pending) == 0:
-            self._pending_t0 = chunk.t0
+            self._pending_start = round(chunk.t0 * SAMPLE_RATE)
         self._pending = np.concatenate(
             [self._pending, chunk.samples.astype(np.float32, copy=False)]
         )
@@ -106,14 +106,15 @@ class Segmenter:
         if n == 0:
             return []
         frames = self._pending[: n * FRAME].reshape(n, FRAME)
-        t0 = self._pending_t0
+        first = self._pending_start
         self._pending = self._pending[n * FRAME :]
-        self._pending_t0 = t0 + n * FRAME_S
+        self._pending_start = first + n * FRAME
         probs = self.model(frames)
         out: list[Utterance] = []
         partial: Utterance | None = None
         for i, prob in enumerate(probs):
-            ready = self._step(frames[i], float(prob), t0 + i * FRAME_S, chunk.t_wall)
+            t = (first + i * FRAME) / SAMPLE_RATE
+            ready = self._step(frames[i], float(prob), t, chunk.t_wall)
             for utt in ready:
                 if utt.final:
                     out.append(utt)
@@ -175,7 +176,7 @@ class Segmenter:
                 ready.append(utt)
             return ready
         duration = speech.last_speech_end - speech.start
-        if duration >= cfg.max_utterance_s:
+        if t + FRAME_S - speech.start >= cfg.max_utterance_s:
             utt = self._finish(wall, cut=True)
             if utt:
                 ready.append(utt)
