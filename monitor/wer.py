@@ -31,7 +31,7 @@ _ONES = [
     "eighteen",
     "nineteen",
 ]
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _CONTRACTIONS = {
     "i'm": "i am", "you're": "you are", "we're": "we are", "they're": "they are",
     "it's": "it is", "that's": "that is", "there's": "there is", "what's": "what is",
