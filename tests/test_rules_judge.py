@@ -3,6 +3,7 @@
 from monitor.config import CallConfig
 from monitor.rules.judge import CallJudge, judge_segments
 from monitor.rules.settings import HostilitySettings, RulesConfig
+from monitor.store import effective_flags
 from monitor.types import DirectionEvent, FlagEvent, Segment, StepEvent
 
 
@@ -120,5 +121,69 @@ def test_reload_rejudges_the_call_with_new_thresholds() -> None:
     assert [f.turn for f in judge.flags()] == [1]
     strict = RulesConfig(hostility=HostilitySettings(profanity=5.0))
     state = judge.reload(strict, CallConfig(direction="inbound"))
-    assert judge.flags() == [] and not [e for e in state if isinstance(e, FlagEvent)]
+    assert judge.flags() == []
+    assert [(e.turn, e.withdrawn) for e in state if isinstance(e, FlagEvent)] == [(1, True)]
     assert {s.step_id: s.status for s in judge.steps()}["offer_help"] == "covered"
+
+
+def test_reload_sends_the_steps_that_flipped_and_nothing_unchanged() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+    judge.feed(seg(0, "agent", "Zephyr Optics, how can I help?", 0.0))
+    judge.feed(seg(1, "customer", "my glasses broke, damn it", 3.0))
+    assert status(judge)["greet_company"] == "pending"  # no company configured
+    events = judge.reload(RulesConfig(), CallConfig(direction="inbound", company="Zephyr Optics"))
+    changed = [(e.step_id, e.status) for e in events if isinstance(e, StepEvent)]
+    assert changed == [("greet_company", "covered")]
+    assert not [e for e in events if isinstance(e, FlagEvent)]  # the flag stands unchanged
+    assert [f.turn for f in judge.flags()] == [1]
+
+
+def test_set_direction_auto_decides_again_from_the_turns_so_far() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+    judge.feed(seg(0, "agent", "Hi, it's Sam at Zoomnet, I'm calling about your contract.", 0.0))
+    judge.feed(seg(1, "customer", "Oh right, okay.", 4.0))
+    assert status(judge)["state_purpose"] == "n/a"
+    events = judge.set_direction("auto")
+    assert DirectionEvent("outbound", "auto") in events and judge.direction == "outbound"
+    flipped = {e.step_id: e.status for e in events if isinstance(e, StepEvent)}
+    assert flipped["state_purpose"] == "covered" and flipped["offer_help"] == "n/a"
+    judge.set_direction("inbound")
+    assert judge.set_direction("auto")[0] == DirectionEvent("outbound", "auto")
+
+
+def test_set_direction_auto_before_any_agent_turn_waits_for_a_cue() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="outbound"))
+    events = judge.set_direction("auto")
+    assert judge.direction is None and not [e for e in events if isinstance(e, DirectionEvent)]
+    assert status(judge)["offer_help"] == "pending"  # may apply again
+    events = judge.feed(seg(0, "agent", "Thanks for calling Acme, how can I help?", 0.0))
+    assert DirectionEvent("inbound", "auto") in events
+
+
+def test_final_text_confirms_a_partial_flag_with_the_same_identity() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+    [partial] = judge.feed(seg(4, "customer", "this is bullshit", 5.0, final=False))
+    assert isinstance(partial, FlagEvent) and not partial.final
+    events = judge.feed(seg(4, "customer", "this is bullshit honestly", 5.0, final=True))
+    [confirmed] = [e for e in events if isinstance(e, FlagEvent)]
+    assert confirmed.final and not confirmed.withdrawn
+    assert (confirmed.turn, confirmed.category, confirmed.terms) == (4, "profanity", ("bullshit",))
+    assert effective_flags([partial, confirmed]) == (confirmed,)  # what the store keeps
+
+
+def test_one_flag_per_utterance_names_the_most_serious_category_with_all_terms() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+    events = judge.feed(seg(2, "customer", "are you deaf or something, you fucking idiot", 3.0))
+    [flag] = [e for e in events if isinstance(e, FlagEvent)]
+    assert flag.category == "harassment" and flag.final
+    assert {"fucking", "idiot"} <= set(flag.terms) and any("deaf" in t for t in flag.terms)
+    assert judge.flags() == [flag]
+
+
+def test_a_more_serious_category_later_in_the_utterance_replaces_the_flag() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+    [first] = judge.feed(seg(7, "customer", "you bloody idiot", 1.0, final=False))
+    events = judge.feed(seg(7, "customer", "you bloody idiot, I know where you live", 1.0))
+    flags = [e for e in events if isinstance(e, FlagEvent)]
+    assert [(f.category, f.withdrawn) for f in flags] == [(first.category, True), ("threat", False)]
+    assert [(f.category, f.final) for f in judge.flags()] == [("threat", True)]

@@ -299,28 +299,26 @@ async def test_a_call_that_cannot_start_shows_why_and_the_app_stays_up():
 
 @pytest.mark.anyio
 async def test_a_flag_raised_on_partial_text_is_confirmed_by_the_final_text():
+    from monitor.config import CallConfig
+    from monitor.rules.judge import CallJudge
+    from monitor.rules.settings import RulesConfig
+
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
+
+    def said(text: str, final: bool) -> list:
+        segment = seg("customer", 5, 3.0, 5.0, text, final=final)
+        return [segment, *judge.feed(segment.segment)]  # the pipeline's order
+
     app = MonitorApp(show_ui_cpu=False)
     async with app.run_test(size=(100, 30)) as pilot:
         app.feed(opening_events()[:1])
-        app.feed(
-            [
-                seg("customer", 5, 3.0, 4.0, "you useless", final=False),
-                FlagEvent(
-                    5,
-                    "customer",
-                    "insult",
-                    "low",
-                    1.0,
-                    ("useless",),
-                    "you useless",
-                    3.0,
-                    final=False,
-                ),
-            ]
-        )
+        app.feed(said("you useless bastard", final=False))
         await pilot.pause()
         assert app.flags_view.texts()[0].count("(partial)") == 1
-        app.feed([seg("customer", 5, 3.0, 5.0, "You useless idiots.")])
+        toasts = len(app._notifications)
+        assert toasts >= 1  # the partial flag's toast
+        app.feed(said("You useless bastards, honestly.", final=True))
         await pilot.pause()
         [shown] = app.flags_view.texts()
-        assert "(partial)" not in shown and "You useless idiots." in shown
+        assert "(partial)" not in shown and "You useless bastards, honestly." in shown
+        assert len(app._notifications) == toasts  # confirmed, not a second toast

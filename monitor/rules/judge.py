@@ -4,6 +4,19 @@ Feed it ``Segment``s as they come (partials then one final per utterance). Steps
 judged on final text; hostility is scored on partials too, so a flag shows while the
 words are still being said; the final text confirms or withdraws it.
 
+One flag per utterance: when several categories reach their threshold ("you stupid
+f***ing idiot" is insult and profanity), the flag carries the most serious one (threat >
+harassment > insult > profanity), the highest severity among them, and the terms of all
+of them, so a supervisor sees one entry per hostile utterance. A flag raised on a partial
+is re-sent with ``final=True`` when the final text still has it (same turn and
+category; consumers update, not add), or with ``withdrawn=True`` when it does not. When a
+more serious category appears later in the same utterance, the old flag is withdrawn and
+the new one raised (in that order).
+
+``set_direction`` and ``reload`` re-judge the call from its segments so far and return
+only what changed: a ``DirectionEvent``, ``StepEvent``s of steps whose state changed and
+``FlagEvent``s raised, changed or withdrawn (``withdrawn=True``).
+
 Mono recordings (speaker ``mixed``): a mixed turn may be the agent's, so it can cover
 agent steps and counts as half an agent turn for windows; it is also checked for the
 customer conditions (bad time, declined). Its flags are attributed to ``mixed`` and do
@@ -13,7 +26,7 @@ not trigger ``stay_polite`` (we cannot tell who was hostile).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from monitor.config import CallConfig
 from monitor.rules.etiquette import Etiquette
@@ -37,8 +50,13 @@ class _StepState:
 
 @dataclass
 class _Utterance:
-    flags: dict[str, FlagEvent] = field(default_factory=dict)
+    flag: FlagEvent | None = None  # the active flag, if any
     final: bool = False
+
+
+# the most serious category names an utterance's flag
+CATEGORY_RANK = {"threat": 4, "harassment": 3, "insult": 2, "profanity": 1}
+_SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 
 
 class CallJudge:
@@ -46,6 +64,7 @@ class CallJudge:
 
     def __init__(self, rules: RulesConfig, call: CallConfig) -> None:
         self.rules = rules
+        self._call = call
         self.pack = load_pack(rules.language)
         self.etiquette = Etiquette(rules, self.pack, call.company, call.agent_name)
         self.scorer = HostilityScorer(self.pack, rules.hostility)
@@ -63,8 +82,8 @@ class CallJudge:
             if step.condition or (self._direction and not step.applies_to(self._direction)):
                 state.status = "n/a"
             self._steps[step.id] = state
-        self._finished = False
-        self._finals: list[Segment] = []
+        self._finished_at: float | None = None
+        self._segments: dict[int, Segment] = {}  # latest segment per utterance, for re-judging
 
     # ---- public API ----
 
@@ -76,8 +95,9 @@ class CallJudge:
     def feed(self, segment: Segment) -> list[Event]:
         """Events caused by one partial or final segment."""
         events: list[Event] = list(self._score_flags(segment))
-        if segment.final:
-            self._finals.append(segment)
+        latest = self._segments.get(segment.utterance_id)
+        if latest is None or not latest.final:
+            self._segments[segment.utterance_id] = segment
         if segment.final and segment.text.strip():
             events += self._judge_steps(segment)
         return events
@@ -90,19 +110,60 @@ class CallJudge:
         return events + list(self.steps())
 
     def reload(self, rules: RulesConfig, call: CallConfig) -> list[Event]:
-        """New rules mid-call: re-judge the final segments so far; returns the new state."""
-        finals, user_direction = self._finals, self._decided_by == "user" and self._direction
-        self.__init__(rules, call)  # type: ignore[misc]
-        if user_direction:
-            self.set_direction(user_direction, decided_by="user")
-        for segment in finals:
-            self.feed(segment)
-        return [*self.steps(), *self.flags()]
+        """New rules mid-call: re-judge the segments so far; returns what changed."""
+        user = self._direction if self._decided_by == "user" else None
+        return self._rejudge(rules, call, user)
 
     def set_direction(self, direction: str, decided_by: str = "user") -> list[Event]:
-        """Set the direction (user key, CLI) and re-evaluate which steps apply."""
-        if direction not in ("inbound", "outbound"):
-            raise ValueError(f"direction must be inbound or outbound, got {direction!r}")
+        """Set the direction (user key, CLI), or ``"auto"`` to decide it again from the turns
+        so far; the call is re-judged and what changed is returned."""
+        if direction not in ("inbound", "outbound", "auto"):
+            raise ValueError(f"direction must be inbound, outbound or auto, got {direction!r}")
+        call = replace(self._call, direction="auto")
+        forced = None if direction == "auto" else direction
+        events = self._rejudge(self.rules, call, forced, decided_by)
+        if forced and not any(isinstance(e, DirectionEvent) for e in events):
+            events.insert(0, DirectionEvent(forced, self._decided_by))  # type: ignore[arg-type]
+        return events
+
+    def _rejudge(
+        self,
+        rules: RulesConfig,
+        call: CallConfig,
+        direction: str | None,
+        decided_by: str = "user",
+    ) -> list[Event]:
+        """Start again from the segments so far; the events that bring consumers up to date."""
+        old_steps = {s.step_id: s for s in self.steps()}
+        old_flags = {(f.turn, f.category): f for f in self.flags()}
+        old_direction = (self._direction, self._decided_by)
+        segments, finished_at = list(self._segments.values()), self._finished_at
+        if direction:
+            call = replace(call, direction=direction)
+        self.__init__(rules, call)  # type: ignore[misc]
+        if direction:
+            self._decided_by = decided_by
+        for segment in segments:
+            self.feed(segment)
+        if finished_at is not None:
+            self.finish(finished_at)
+        events: list[Event] = []
+        if self._direction and (self._direction, self._decided_by) != old_direction:
+            events.append(DirectionEvent(self._direction, self._decided_by))  # type: ignore[arg-type]
+        new_steps = {s.step_id: s for s in self.steps()}
+        for step_id, old in old_steps.items():
+            if step_id not in new_steps and old.status != "n/a":
+                events.append(replace(old, status="n/a", at=None, turn=None, evidence=""))
+        events += [s for sid, s in new_steps.items() if old_steps.get(sid) != s]
+        new_flags = {(f.turn, f.category): f for f in self.flags()}
+        for key, old in old_flags.items():
+            if key not in new_flags:
+                events.append(replace(old, withdrawn=True, final=True))
+        events += [f for key, f in new_flags.items() if old_flags.get(key) != f]
+        return events
+
+    def _apply_direction(self, direction: str, decided_by: str) -> list[Event]:
+        """The direction is now known: steps of the other direction become ``n/a``."""
         self._direction = direction
         self._decided_by = decided_by
         events: list[Event] = [DirectionEvent(direction, decided_by)]  # type: ignore[arg-type]
@@ -122,7 +183,7 @@ class CallJudge:
         """The call ended: pending steps are missed; closing steps must be near the end."""
         events: list[Event] = []
         if self._direction is None:
-            events += self.set_direction(self.rules.default_direction, decided_by="auto")
+            events += self._apply_direction(self.rules.default_direction, decided_by="auto")
         for state in self._steps.values():
             step = state.settings
             if state.status == "pending":
@@ -135,7 +196,7 @@ class CallJudge:
                 and self._agent_turns - state.match_agent_turn >= step.within_turns
             ):
                 events.append(self._set(state, "missed", at=at, evidence=""))
-        self._finished = True
+        self._finished_at = at
         return events
 
     def steps(self) -> list[StepEvent]:
@@ -147,8 +208,7 @@ class CallJudge:
         return [
             flag
             for turn in sorted(self._utterances)
-            for flag in self._utterances[turn].flags.values()
-            if not flag.withdrawn
+            if (flag := self._utterances[turn].flag) is not None
         ]
 
     # ---- hostility ----
@@ -160,33 +220,42 @@ class CallJudge:
         if utterance.final:
             return []
         utterance.final = segment.final
-        scores = {s.category: s for s in self.scorer.flags(segment.text)}
+        new = self._utterance_flag(segment)
+        old = utterance.flag
         events: list[Event] = []
-        for category, score in scores.items():
-            flag = FlagEvent(
-                turn=segment.utterance_id,
-                speaker=segment.speaker,
-                category=category,  # type: ignore[arg-type]
-                severity=score.severity,
-                score=score.score,
-                terms=score.terms,
-                text=segment.text,
-                at=segment.start,
-                final=segment.final,
-            )
-            old = utterance.flags.get(category)
-            utterance.flags[category] = flag
-            if old is None or old.withdrawn:
-                events.append(flag)
+        if new is None:
+            if segment.final and old is not None:  # the final text no longer has it
+                events.append(replace(old, withdrawn=True, final=True, text=segment.text))
+                utterance.flag = None
+            return events  # a partial without it: wait for the final text
+        utterance.flag = new
+        if old is not None and old.category != new.category:
+            events.append(replace(old, withdrawn=True, final=segment.final, text=segment.text))
+        if old is None or old.category != new.category or segment.final:
+            events.append(new)  # raised, upgraded, or confirmed by the final text
         if segment.final:
-            for category, old in list(utterance.flags.items()):
-                if category not in scores and not old.withdrawn:
-                    gone = replace(old, withdrawn=True, final=True, text=segment.text)
-                    utterance.flags[category] = gone
-                    events.append(gone)
-            if scores:
-                events += self._hostile_turn(segment)
+            events += self._hostile_turn(segment)
         return events
+
+    def _utterance_flag(self, segment: Segment) -> FlagEvent | None:
+        """The utterance's one flag: its most serious category, with every category's terms."""
+        scores = self.scorer.flags(segment.text)
+        if not scores:
+            return None
+        main = max(scores, key=lambda s: (CATEGORY_RANK.get(s.category, 0), s.score))
+        terms = main.terms + tuple(t for s in scores if s is not main for t in s.terms)
+        worst = max((s.severity for s in scores), key=lambda v: _SEVERITY_RANK.get(v, 0))
+        return FlagEvent(
+            turn=segment.utterance_id,
+            speaker=segment.speaker,
+            category=main.category,  # type: ignore[arg-type]
+            severity=worst,
+            score=main.score,
+            terms=tuple(dict.fromkeys(terms)),
+            text=segment.text,
+            at=segment.start,
+            final=segment.final,
+        )
 
     def _hostile_turn(self, segment: Segment) -> list[Event]:
         state = self._steps.get("stay_polite")
@@ -310,7 +379,7 @@ class CallJudge:
         cue = self.etiquette.direction_cue(marked)
         if cue is None and self._agent_turns + 1 >= self.rules.direction_turns:
             cue = self.rules.default_direction
-        return self.set_direction(cue, decided_by="auto") if cue else []
+        return self._apply_direction(cue, decided_by="auto") if cue else []
 
     # ---- helpers ----
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -34,7 +35,6 @@ from monitor.types import (
     ErrorEvent,
     Event,
     FlagEvent,
-    Segment,
     SegmentEvent,
     StartEvent,
     StepEvent,
@@ -109,6 +109,9 @@ class MonitorApp(App[int]):
         self.show_ui_cpu = show_ui_cpu
         self.view = CallView()
         self.pipeline: Any = None
+        self._engines: list[Any] = []  # every pipeline started, joined before the process exits
+        self._engines_lock = threading.Lock()
+        self._closing = False
         self.bridge: EventBridge | None = None
         self.call_id = 0
         self.state = "idle"  # idle | starting | live | ending | ended
@@ -178,8 +181,6 @@ class MonitorApp(App[int]):
                     self.state = "live"
             case SegmentEvent(segment=segment):
                 self.transcript.show(segment)
-                if segment.final:
-                    self._confirm_flags(segment)
             case StepEvent():
                 self._refresh_checklist()
                 if event.step_id == "stay_polite" and event.status == "missed":
@@ -202,18 +203,6 @@ class MonitorApp(App[int]):
                 self.show_error(event.message)
             case SummaryEvent():
                 self._call_ended()
-
-    def _confirm_flags(self, segment: Segment) -> None:
-        """The final text of an utterance confirms the flags its partials raised.
-
-        The judge re-sends a flag only when the final text withdraws it (or raises a new
-        one), so a flag that stands simply loses its "(partial)" mark here.
-        """
-        for key, flag in list(self.view.flags.items()):
-            if key[:2] == (segment.speaker, segment.utterance_id) and not flag.final:
-                confirmed = replace(flag, final=True, text=segment.text)
-                self.view.flags[key] = confirmed
-                self.flags_view.show_flag(confirmed)
 
     def _tick(self) -> None:
         if self.bridge is not None:
@@ -292,6 +281,12 @@ class MonitorApp(App[int]):
         except Exception as exc:
             self.post_message(CallFailed(str(exc) or type(exc).__name__, call_id))
             return
+        with self._engines_lock:
+            self._engines = [e for e in self._engines if getattr(e, "running", True)]
+            self._engines.append(pipeline)
+            if self._closing:  # quit while the engine was starting: nobody will show it
+                pipeline.stop()
+                return
         self.post_message(CallStarted(pipeline, call_id))
 
     def on_call_started(self, message: CallStarted) -> None:
@@ -474,23 +469,41 @@ class MonitorApp(App[int]):
 
     async def action_quit(self) -> None:
         self._note_key("quit")
-        self.stop_pipeline()
+        self.stop_engines()
         self.exit(0)
 
     def stop_pipeline(self) -> None:
         if self.pipeline is not None:
             self.pipeline.stop()
 
+    def stop_engines(self) -> None:
+        """Stop every engine this app started, and any that is still starting."""
+        with self._engines_lock:
+            self._closing = True
+            engines = list(self._engines)
+        for engine in engines:
+            engine.stop()
+
+    def join_engines(self) -> None:
+        """Wait until no engine thread of this app runs (call after ``stop_engines``)."""
+        for engine in list(self._engines):
+            engine.join()
+
 
 def run_monitor(spec: Any) -> int:
     """Open the monitor for ``spec`` (a ``runner.CallSpec``); the runner's non-headless path."""
+    from monitor.runner import stop_on_signals
+
     app = MonitorApp(spec)
     try:
         app.run()  # Textual restores the terminal on quit, Ctrl-C and on a crash
     finally:
-        app.stop_pipeline()
-        if app.pipeline is not None:  # never leave the engine inside Whisper at exit
-            app.pipeline.join(30)
+        # Never exit while an engine thread is inside CTranslate2/onnxruntime: their
+        # teardown at exit aborts the process. That includes an engine whose start
+        # finished after the quit (Textual waits for that worker, then drops its message).
+        with stop_on_signals(app.stop_engines):
+            app.stop_engines()
+            app.join_engines()
     return app.return_code or 0
 
 
