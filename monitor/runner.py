@@ -9,12 +9,13 @@ print events as they happen (``--json``: one JSON object per line, flushed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
@@ -191,25 +192,49 @@ class HeadlessPrinter:
 
 
 def run_headless(spec: CallSpec, as_json: bool, duration: float | None = None) -> int:
-    """Run one call to its end (or Ctrl-C / SIGTERM / ``duration``) printing events."""
+    """Run one call to its end (or Ctrl-C / SIGTERM / ``duration``) printing events.
+
+    Returns only after the engine thread has finished, so the process never exits while
+    that thread is inside CTranslate2 or onnxruntime (their teardown at exit then aborts
+    the process: "terminate called without an active exception", or a segfault).
+    """
     if spec.notice:
         print(f"callmon: {spec.notice}", file=sys.stderr, flush=True)
     pipeline = build_pipeline(spec, HeadlessPrinter(sys.stdout, as_json))
-    previous = signal.signal(signal.SIGTERM, lambda *_: pipeline.stop())
-    pipeline.start()
-    deadline = time.monotonic() + duration if duration else None
-    try:
+    with stop_on_signals(pipeline.stop):
+        pipeline.start()
+        deadline = time.monotonic() + duration if duration else None
         while pipeline.running:
             pipeline.join(0.1)
             if deadline is not None and time.monotonic() >= deadline:
                 pipeline.stop()
-    except KeyboardInterrupt:
-        pipeline.stop()
-    finally:
         summary = pipeline.join()
-        signal.signal(signal.SIGTERM, previous)
     fatal = summary is None or (summary.interrupted and not pipeline._stop.is_set())
     return 1 if fatal else 0
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """While inside: SIGINT (Ctrl-C) and SIGTERM call ``stop`` instead of raising.
+
+    A KeyboardInterrupt that lands inside ``Thread.join`` makes Python 3.11 mark the still
+    running thread as finished (CPython issue 90882), so the caller would return while the
+    engine still runs. A handler that only asks the engine to stop keeps the wait intact;
+    every further Ctrl-C asks again. A signal the parent set to be ignored stays ignored.
+    Outside the main thread (where handlers cannot be set) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[int, object] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, lambda *_: stop())
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def run_spec(spec: CallSpec, args: argparse.Namespace) -> int:
