@@ -191,6 +191,7 @@ class Transcriber:
         multilingual = self.model.model.is_multilingual
         language = (call.language if call else "en") if multilingual else None
         self.tokenizer = Tokenizer(hf, multilingual, task="transcribe", language=language)
+        self._plain_prompt = self.model.get_prompt(self.tokenizer, [], without_timestamps=True)
         self.set_prompt(build_initial_prompt(call) if call and asr.bias_with_names else None)
         self._suppress = [-1, *self._non_speech_tokens()]
 
@@ -199,29 +200,33 @@ class Transcriber:
         return f"{self.asr.model} ({self.resolved.origin}, {self.device} {self.compute_type})"
 
     def set_prompt(self, prompt: str | None) -> None:
+        """The biasing prompt (company and agent names) used for ``biased`` decodes."""
         previous = self.tokenizer.encode(" " + prompt.strip()) if prompt else []
-        self._prompt = self.model.get_prompt(self.tokenizer, previous, without_timestamps=True)
+        self._biased_prompt = self.model.get_prompt(
+            self.tokenizer, previous, without_timestamps=True
+        )
 
     def _non_speech_tokens(self) -> list[int]:
         from faster_whisper.transcribe import get_suppressed_tokens
 
         return [t for t in get_suppressed_tokens(self.tokenizer, [-1]) if t != -1]
 
-    def transcribe(self, samples: np.ndarray) -> Transcript:
-        """Decode one utterance (16 kHz mono float32)."""
+    def transcribe(self, samples: np.ndarray, biased: bool = False) -> Transcript:
+        """Decode one utterance (16 kHz mono float32); ``biased``: prompt with the names."""
         started = time.perf_counter()
+        prompt = self._biased_prompt if biased else self._plain_prompt
         features = self.model.feature_extractor(samples)
         content = min(features.shape[-1], FULL_WINDOW_FRAMES)
         window = max(int(self.asr.min_window_s * FRAMES_PER_SECOND), content + FRAMES_PER_SECOND)
         window = min(window, FULL_WINDOW_FRAMES)
         with self._lock:
-            text, logprob, no_speech = self._decode(features, window)
+            text, logprob, no_speech = self._decode(features, window, prompt)
             ratio = compression_ratio(text)
             if window < FULL_WINDOW_FRAMES and (
                 ratio > 2.4 or (logprob < -1.0 and no_speech < 0.5)
             ):
                 window = FULL_WINDOW_FRAMES
-                text, logprob, no_speech = self._decode(features, window)
+                text, logprob, no_speech = self._decode(features, window, prompt)
                 ratio = compression_ratio(text)
         return Transcript(
             text=text,
@@ -232,14 +237,16 @@ class Transcriber:
             seconds=time.perf_counter() - started,
         )
 
-    def _decode(self, features: np.ndarray, window: int) -> tuple[str, float, float]:
+    def _decode(
+        self, features: np.ndarray, window: int, prompt: list[int]
+    ) -> tuple[str, float, float]:
         from faster_whisper.audio import pad_or_trim
 
         segment = pad_or_trim(features[:, :window], window)
         encoded = self.model.encode(segment)
         result = self.model.model.generate(
             encoded,
-            [self._prompt],
+            [prompt],
             beam_size=self.asr.beam_size,
             max_length=self.model.max_length,
             return_scores=True,

@@ -215,6 +215,7 @@ class AsrConfig:
     first_partial_s: float = 0.5
     partial_interval_s: float = 1.0
     bias_with_names: bool = True
+    bias_window_s: float = 20.0
     no_speech_threshold: float = 0.6
     logprob_threshold: float = -1.0
     drop_phrases: tuple[str, ...] = ()
@@ -313,6 +314,7 @@ def _parse_asr(r: TableReader) -> AsrConfig:
         first_partial_s=r.float("first_partial_s", 0.5, lo=0.2, hi=10.0),
         partial_interval_s=r.float("partial_interval_s", 1.0, lo=0.2, hi=10.0),
         bias_with_names=r.bool("bias_with_names", True),
+        bias_window_s=r.float("bias_window_s", 20.0, lo=0.0, hi=3600.0),
         no_speech_threshold=r.float("no_speech_threshold", 0.6, lo=0.0, hi=1.0),
         logprob_threshold=r.float("logprob_threshold", -1.0, lo=-10.0, hi=0.0),
         drop_phrases=tuple(r.str_list("drop_phrases", [])),

@@ -181,9 +181,10 @@ def test_breathing_like_bursts_are_not_text(
 
 
 def test_names_from_config_bias_recognition(config: Config) -> None:
-    """The company name in the config reaches Whisper's prompt and its spelling is kept."""
-    call = replace(config.call, company="Brightline Internet", agent_name="Sarah")
-    biased = Transcriber(config.asr, call)
-    audio, _ = sf.read(AUDIO_DIR / "tts-inbound-hostile.wav", dtype="float32")
-    text = biased.transcribe(audio[int(0.2 * 16_000) : int(5.3 * 16_000), 0]).text
-    assert "Brightline Internet" in text
+    """The agent's name from the config reaches Whisper's prompt: "Emma", not "Ama"."""
+    call = replace(config.call, company="Greenfield Energy", agent_name="Emma")
+    transcriber = Transcriber(config.asr, call)
+    audio, _ = sf.read(AUDIO_DIR / "tts-outbound-callback.wav", dtype="float32")
+    opening = audio[: 10 * 16_000, 0]
+    assert "this is Emma calling" in transcriber.transcribe(opening, biased=True).text
+    assert "Emma" not in transcriber.transcribe(opening, biased=False).text
