@@ -27,6 +27,15 @@ CASES = [
     ("Watch your back.", {"threat"}),
     ("Are you stupid or something? Put someone competent on the phone.", {"harassment"}),
     ("Are you deaf or something? I said no.", {"harassment"}),
+    # demeaning without swear words (pattern families, not sentences)
+    ("Honestly, you lot are a bunch of cowboys.", {"harassment"}),
+    ("you're a lying crook", {"insult"}),
+    ("Let me explain it again in small words for you.", {"harassment"}),
+    ("As you're obviously not listening, I'll repeat myself.", {"harassment"}),
+    ("do they even hire people who can count", {"harassment"}),
+    ("If you can't follow a simple form, that's your problem, not mine.", {"harassment"}),
+    ("Careful now, I'm coming for you.", {"threat"}),
+    ("I'll thump him if he turns up here", {"threat"}),
     (
         "Do they not train you at all? Let me explain it really slowly so you can keep up.",
         {"harassment"},

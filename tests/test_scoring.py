@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DEV = SHARED / "eval" / "calls" / "dev"
 HELDOUT = REPO / "tests" / "data" / "calls" / "heldout"
+HELDOUT2 = REPO / "tests" / "data" / "calls" / "heldout2"
 AUDIO = SHARED / "data" / "audio"
 
 
@@ -52,7 +53,7 @@ def test_score_table_is_readable() -> None:
     assert "insult" in result.stdout
 
 
-@pytest.mark.parametrize("folder", [DEV, HELDOUT])
+@pytest.mark.parametrize("folder", [DEV, HELDOUT, HELDOUT2])
 def test_eval_meets_the_targets(folder: Path) -> None:
     result = callmon("eval", str(folder), "--json")
     assert result.returncode == 0, result.stderr

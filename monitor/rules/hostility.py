@@ -76,6 +76,7 @@ _VOCATIVE_BLOCK = {
     "being",
 }
 _YOU = {"you", "u", "ya", "ye", "ты", "вы", "тебя", "вас", "դու", "դուք", "քեզ", "ձեզ"}
+_VOCATIVE_MIN_WEIGHT = 0.5  # "dick", "pig", "stupid" at the end of a turn are not vocatives
 _REPORT_REACH = 40  # characters after a report frame in which insults do not count
 
 
@@ -179,8 +180,17 @@ class HostilityScorer:
                 steps += 1
                 continue
             break
-        # vocative at the end of the turn: "... this problem, idiot"
-        return i == len(words) - 1 and i > 0 and words[i - 1] not in _VOCATIVE_BLOCK
+        # vocative at the end of the turn: "... this problem, idiot"; not for the weakest,
+        # most ambiguous words ("everyone calls me Dick") nor after an adjective
+        # ("I felt a total idiot")
+        weight = (self._lookup(words[i]) or ("", 0.0))[1]
+        return (
+            i == len(words) - 1
+            and i > 0
+            and weight >= _VOCATIVE_MIN_WEIGHT
+            and words[i - 1] not in _VOCATIVE_BLOCK
+            and words[i - 1] not in _AIM_SKIP
+        )
 
     # ---- scoring ----
 
