@@ -1,5 +1,6 @@
 """Rules engine speed and accuracy: per-turn scoring time, `callmon score` wall time,
-and step / hostility accuracy on the dev and held-out labelled calls.
+step / hostility accuracy on the dev and held-out labelled calls, and the false-flag
+rate on the benign-turn corpus.
 
     python bench/bench_rules.py
 """
@@ -22,6 +23,8 @@ from monitor.types import Segment  # noqa: E402
 
 DEV = REPO.parent / "shared" / "eval" / "calls" / "dev"
 HELDOUT = REPO / "tests" / "data" / "calls" / "heldout"
+HELDOUT2 = REPO / "tests" / "data" / "calls" / "heldout2"
+BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
 AUDIO = REPO.parent / "shared" / "data" / "audio"
 
 
@@ -56,13 +59,35 @@ def main() -> None:
         capture_output=True,
     )
     print(f"callmon score dev/ (24 calls) incl. start-up: {time.perf_counter() - t0:.2f} s")
-    for name, folder in (("dev", DEV), ("held-out", HELDOUT), ("audio fixtures", AUDIO)):
+    sets = (
+        ("dev", DEV),
+        ("held-out", HELDOUT),
+        ("held-out 2", HELDOUT2),
+        ("audio fixtures", AUDIO),
+    )
+    for name, folder in sets:
         report = evaluate([str(folder)], Config())
         print(
             f"{name:>15}: {report.calls} calls, {report.turns} turns, step accuracy "
             f"{report.step_accuracy:.1%}, hostile P {report.precision:.2f} R {report.recall:.2f} "
             f"F1 {report.f1:.2f} (fp {report.fp})"
         )
+    benign_false_flags()
+
+
+def benign_false_flags() -> None:
+    """False flags per 1,000 ordinary turns (tests/data/benign_turns.txt)."""
+    lines = BENIGN.read_text(encoding="utf-8").splitlines()
+    turns = [line for line in lines if line.strip() and not line.startswith("#")]
+    judge = CallJudge(Config().rules, CallConfig(direction="inbound"))
+    for index, text in enumerate(turns):
+        speaker = "agent" if index % 2 else "customer"
+        judge.feed(Segment(speaker, index, float(index), index + 1.0, text, True))  # type: ignore[arg-type]
+    flags = judge.flags()
+    print(
+        f"{'benign turns':>15}: {len(turns)} turns, {len(flags)} false flags "
+        f"({1000 * len(flags) / len(turns):.1f} per 1,000)"
+    )
 
 
 if __name__ == "__main__":
