@@ -6,7 +6,8 @@
 headless: ``callmon replay WAV --headless --json --speed 4 --no-store``; SIGINT (or SIGTERM
 with ``--signal term``) after a random delay from launch, sometimes twice in a row.
 tui: the Textual monitor in a pseudo-terminal (pexpect); ``q`` (or Ctrl-C) after a random
-delay. A clean exit is code 0 (130 for a signal before the call started), no traceback and
+delay. A clean exit is code 0 (130 for a signal before the call started; a SIGINT while Python
+still imports callmon gives the interpreter's own KeyboardInterrupt traceback), no traceback and
 no "Fatal Python error" on the output; in headless mode the last stdout line of a call that
 had started is its summary. Prints one line per bad run and the counts at the end.
 """
@@ -51,10 +52,15 @@ def headless_run(delay: float, sig: int, twice: bool, speed: float) -> tuple[int
     lines = out.splitlines()
     started = any(line.startswith('{"type": "start"') for line in lines)
     problem = ""
-    if any(word in err for word in BAD_WORDS):
+    # Ctrl-C while Python still imports callmon: the interpreter's own traceback, no engine yet
+    last_err = err.strip().splitlines()[-1] if err.strip() else ""
+    during_import = not started and last_err == "KeyboardInterrupt" and "Fatal" not in err
+    if any(word in err for word in BAD_WORDS) and not during_import:
         problem = "stderr: " + err.strip().splitlines()[-1][:200]
     elif started and (not lines or json.loads(lines[-1]).get("type") != "summary"):
         problem = f"last line is not the summary: {lines[-1][:120] if lines else '(none)'}"
+    elif during_import:
+        pass
     elif proc.returncode not in ((0,) if started else (0, 130)):
         problem = f"exit {proc.returncode}, started={started}: {err.strip()[-200:]}"
     return proc.returncode, problem

@@ -220,21 +220,28 @@ def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
     A KeyboardInterrupt that lands inside ``Thread.join`` makes Python 3.11 mark the still
     running thread as finished (CPython issue 90882), so the caller would return while the
     engine still runs. A handler that only asks the engine to stop keeps the wait intact;
-    every further Ctrl-C asks again. A signal the parent set to be ignored stays ignored.
-    Outside the main thread (where handlers cannot be set) this does nothing.
+    every further Ctrl-C asks again. Once a signal came, leaving ignores these signals, so
+    a repeated Ctrl-C cannot break the exit that is under way. A signal the parent set to
+    be ignored stays ignored. Outside the main thread (no handlers there) this does nothing.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    received: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+        stop()
+
     previous: dict[int, object] = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(signum) is not signal.SIG_IGN:
-            previous[signum] = signal.signal(signum, lambda *_: stop())
+            previous[signum] = signal.signal(signum, on_signal)
     try:
         yield
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, signal.SIG_IGN if received else handler)
 
 
 def run_spec(spec: CallSpec, args: argparse.Namespace) -> int:

@@ -111,7 +111,7 @@ class MonitorApp(App[int]):
         self.pipeline: Any = None
         self._engines: list[Any] = []  # every pipeline started, joined before the process exits
         self._engines_lock = threading.Lock()
-        self._closing = False
+        self._quitting = False  # not `_closing`: Textual uses that name
         self.bridge: EventBridge | None = None
         self.call_id = 0
         self.state = "idle"  # idle | starting | live | ending | ended
@@ -284,7 +284,7 @@ class MonitorApp(App[int]):
         with self._engines_lock:
             self._engines = [e for e in self._engines if getattr(e, "running", True)]
             self._engines.append(pipeline)
-            if self._closing:  # quit while the engine was starting: nobody will show it
+            if self._quitting:  # quit while the engine was starting: nobody will show it
                 pipeline.stop()
                 return
         self.post_message(CallStarted(pipeline, call_id))
@@ -479,7 +479,7 @@ class MonitorApp(App[int]):
     def stop_engines(self) -> None:
         """Stop every engine this app started, and any that is still starting."""
         with self._engines_lock:
-            self._closing = True
+            self._quitting = True
             engines = list(self._engines)
         for engine in engines:
             engine.stop()
