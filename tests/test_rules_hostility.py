@@ -36,6 +36,9 @@ CASES = [
     ("If you can't follow a simple form, that's your problem, not mine.", {"harassment"}),
     ("Careful now, I'm coming for you.", {"threat"}),
     ("I'll thump him if he turns up here", {"threat"}),
+    ("what a bunch of clowns you lot", {"insult"}),
+    ("ill come down and knock your teeth in", {"threat"}),
+    ("god you really are thick arent you", {"harassment"}),
     (
         "Do they not train you at all? Let me explain it really slowly so you can keep up.",
         {"harassment"},
