@@ -42,6 +42,7 @@ from monitor.types import (
 )
 
 log = logging.getLogger(__name__)
+PARTIAL_MAX_BACKLOG_S = 0.1  # skip partial text while more audio than this waits to be read
 
 
 class TranscriberLike(Protocol):
@@ -249,8 +250,11 @@ class Pipeline:
         self._finish(interrupted=self._stop.is_set())
 
     def _backlogged(self) -> bool:
+        """Audio is waiting: read it first, a final may be in it (finals go before partials)."""
         pending = getattr(self.source, "pending_blocks", None)
-        return bool(pending and pending() > 2)
+        if pending is None:
+            return False
+        return pending() * self.config.audio.block_ms / 1000 > PARTIAL_MAX_BACKLOG_S
 
     def _transcribe(self, transcriber: TranscriberLike, utt: Utterance) -> None:
         duration = utt.end - utt.start
