@@ -209,7 +209,7 @@ def run_headless(spec: CallSpec, as_json: bool, duration: float | None = None) -
             if deadline is not None and time.monotonic() >= deadline:
                 pipeline.stop()
         summary = pipeline.join()
-    fatal = summary is None or (summary.interrupted and not pipeline._stop.is_set())
+    fatal = summary is None or (summary.interrupted and not pipeline.stop_requested)
     return 1 if fatal else 0
 
 
@@ -272,10 +272,11 @@ def _replay_spec(
     from monitor.audio import open_recording
 
     speed = args.speed
-    open_recording(path, config.audio, speed).close()  # fail now, with the file's name
+    # Open now, so a bad file fails before any model loads; the first call uses it.
+    opened = [open_recording(path, config.audio, speed)]
     return CallSpec(
         config=config,
-        make_source=lambda: open_recording(path, config.audio, speed),
+        make_source=lambda: opened.pop() if opened else open_recording(path, config.audio, speed),
         title=f"replay {path.name}",
         store=not args.no_store,
         partials=speed > 0,
@@ -313,10 +314,11 @@ def run_live(args: argparse.Namespace) -> int:
     config = _load(args)
     device = args.device if args.device is not None else None
     customer = args.customer_device if args.customer_device is not None else None
-    open_live(config.audio, device, customer).close()  # unknown device → error listing devices
+    # Open now, so an unknown device fails (listing the devices) before any model loads.
+    opened = [open_live(config.audio, device, customer)]
     spec = CallSpec(
         config=config,
-        make_source=lambda: open_live(config.audio, device, customer),
+        make_source=lambda: opened.pop() if opened else open_live(config.audio, device, customer),
         title="live call",
         store=not args.no_store,
     )
