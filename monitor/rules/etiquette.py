@@ -20,6 +20,10 @@ from monitor.rules.text import normalise, squash
 COMPANY_MARK = "zcompanyz"
 AGENT_MARK = "zagentz"
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mister", "sir", "madam"}
+# joining words that speakers add or drop in names ("Spoke & Chain" = "spoke and chain")
+_CONNECTORS = {"and", "n", "the", "of", "at"}
+_LEAD_WORD_MIN = 6  # the first distinctive word alone names the company ("Brackley Council")
+_LEAD_WORD_CUTOFF = 90.0
 
 
 def compile_pattern(pattern: str, stopwords: frozenset[str]) -> re.Pattern[str]:
@@ -38,7 +42,7 @@ def compile_pattern(pattern: str, stopwords: frozenset[str]) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class NameTarget:
     mark: str
-    variants: tuple[str, ...]  # squashed spellings to compare windows with
+    variants: tuple[tuple[str, float], ...]  # squashed spellings with their fuzzy cutoff
     max_words: int
 
 
@@ -52,16 +56,18 @@ class NameMarker:
             (COMPANY_MARK, company, pack.company_generic),
             (AGENT_MARK, agent, _TITLES),
         ):
-            words = normalise(name).split()
+            words = [w for w in normalise(name).split() if w not in _CONNECTORS]
             if not words:
                 continue
             core = [w for w in words if w not in generic]
-            variants = {squash("".join(words))}
+            cutoffs = {squash("".join(words)): threshold}
             if core and core != words:
-                variants.add(squash("".join(core)))
-            variants = {v for v in variants if len(v) >= 3}
+                cutoffs.setdefault(squash("".join(core)), threshold)
+            if mark == COMPANY_MARK and len(core) > 1 and len(squash(core[0])) >= _LEAD_WORD_MIN:
+                cutoffs.setdefault(squash(core[0]), max(threshold, _LEAD_WORD_CUTOFF))
+            variants = tuple(sorted((v, c) for v, c in cutoffs.items() if len(v) >= 3))
             if variants:
-                self.targets.append(NameTarget(mark, tuple(sorted(variants)), len(words) + 1))
+                self.targets.append(NameTarget(mark, variants, len(words) + 2))
 
     def mark(self, text: str) -> tuple[str, dict[str, str]]:
         """``text`` with names replaced; the mapping gives the words each marker replaced."""
@@ -76,15 +82,19 @@ class NameMarker:
             choices: list[str] = []
             for size in range(1, min(target.max_words, len(words)) + 1):
                 for i in range(len(words) - size + 1):
-                    windows.append((i, i + size))
-                    choices.append("".join(words[i : i + size]))
+                    joined = "".join(w for w in words[i : i + size] if w not in _CONNECTORS)
+                    if joined:
+                        windows.append((i, i + size))
+                        choices.append(joined)
             best: tuple[float, int, int] | None = None
-            for variant in target.variants:
-                cutoff = self.threshold if len(variant) >= 5 else 100
+            for variant, variant_cutoff in target.variants:
+                cutoff = variant_cutoff if len(variant) >= 5 else 100
                 hit = process.extractOne(variant, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-                if hit and (best is None or hit[1] > best[0]):
+                if hit:
                     start, end = windows[hit[2]]
-                    best = (hit[1], start, end)
+                    # equal scores: the wider window ("harbour side lettings", not "harbour side")
+                    if best is None or (hit[1], end - start) > (best[0], best[2] - best[1]):
+                        best = (hit[1], start, end)
             if best and not any(taken[best[1] : best[2]]):
                 _, start, end = best
                 for i in range(start, end):
