@@ -1,0 +1,231 @@
+"""Generalisation tables: phrasing families written without looking at any labelled call.
+
+Each weak area of the rules gets positives (other ways a hundred agents or customers would
+say the same thing) and hard negatives (idioms, frustration, firm refusals, objects
+insulted, quoted insults, legitimate escalation, names with rude-looking substrings).
+"""
+
+import pytest
+
+from monitor.rules.etiquette import Etiquette
+from monitor.rules.hostility import HostilityScorer
+from monitor.rules.packs import load_pack
+from monitor.rules.settings import HostilitySettings, RulesConfig
+
+PACK = load_pack("en")
+SCORER = HostilityScorer(PACK, HostilitySettings())
+ETIQUETTE = Etiquette(RulesConfig(), PACK, "Marlowe & Finch Estates", "Tariq")
+
+HOSTILE = [
+    # threats of violence, often conditional
+    "If he comes near my house again I'll break his legs.",
+    "touch my car one more time and ill smash your face in",
+    "I swear I'll snap his neck if he does that again.",
+    "If your engineer shows up here again I'll punch him.",
+    "Send that man round again and I will kill him, I mean it.",
+    "You'll be sorry you ever crossed me.",
+    "I'll make you pay for this.",
+    "I'll make your life a living hell, trust me.",
+    "If that bailiff turns up again I'm going to batter him.",
+    "Next time he parks there I'll slap him.",
+    "i swear if you cut me off again i will end you",
+    "Do that again and I will break your arm.",
+    "You have no idea who you're dealing with.",
+    "I'll knock his teeth out if he shows his face.",
+    "one more letter like that and im going to strangle someone",
+    "I will personally break your nose.",
+    "you people will be sorry for this",
+    "i will make you pay mate",
+    # agent intimidation with consequences
+    "Keep talking like that and I'll have the bailiffs at your door by Friday.",
+    "I can have the enforcement agents knocking on your door this week, your choice.",
+    "Carry on like that and I'll send the bailiffs round to your house.",
+    "I'll get the debt collectors at your door, and good luck explaining that to your wife.",
+    # sarcasm and condescension without swear words
+    "Wow, genius. I'd never have thought of that.",
+    "oh yeah einstein turn it off and on again",
+    "Thanks, Sherlock.",
+    "Should I ask for someone who's allowed to use the big computer?",
+    "Can I speak to an adult, please?",
+    "Put me through to someone with a brain.",
+    "Are you even old enough to be answering phones?",
+    "Did they let you near a phone on your first day?",
+    "Judging by your spelling, I'd guess school wasn't your strong point.",
+    "Maths clearly isn't your strong point, is it?",
+    "Shouting at me won't get your parcel here any faster, will it?",
+    "Swearing at me isn't going to change the rules, is it now?",
+    "Maybe try actually reading the letter before you ring us.",
+    "Next time, try actually checking the box before you sign.",
+    "Listen, sunshine, I don't make the rules.",
+    "Do you actually know what you're doing?",
+    "do you actually know anything about your own products",
+    "Judging by your garden, the sofa suits you better than a lawnmower.",
+]
+
+BENIGN = [
+    # violent-sounding idioms and hyperbole
+    "I could kill for a coffee right now.",
+    "The traffic was murder this morning.",
+    "This heat is killing me.",
+    "My back is killing me after the move.",
+    "I nearly broke my neck on those stairs.",
+    "Careful, you'll break your neck on that ladder.",
+    "Mind you don't break your legs on the ice.",
+    "He'll be sorry to hear that, he loved that shop.",
+    "You'll be sorry to hear the offer has ended.",
+    "I'll hit you with the details in an email.",
+    "Let me knock you up a quote.",
+    "We'll smash these targets this quarter.",
+    "The kids are going to murder that cake.",
+    "I'll break the news to him gently.",
+    "Break a leg tonight!",
+    "She'll kill me if I forget her birthday.",
+    "You'll regret not taking the bigger van, trust me, it's a lot of boxes.",
+    "I'll have the engineer at your door by ten.",
+    "We'll have the new keys at your door by Monday.",
+    # frustration, protest, firm refusals, escalation
+    "This is the third time I've rung and I'm really fed up.",
+    "I'm furious, honestly, this is not good enough.",
+    "No. I'm not paying it and that's final.",
+    "I'm taking this to the ombudsman.",
+    "I'll be reporting this to the regulator and my MP.",
+    "If you don't refund me I'll go to the small claims court.",
+    "Keep me posted and I'll let you know.",
+    "If you keep swearing I will end the call.",
+    "Carry on with the form and I'll check it after.",
+    "If the payment isn't made the account may be passed to enforcement agents.",
+    "Normally bailiffs can be instructed, but I've put a hold on that.",
+    # insults aimed at objects, quoted or reported insults
+    "This stupid router keeps dropping out.",
+    "The app is useless, to be fair.",
+    "He called me a useless idiot in front of everyone.",
+    "She said I was a scrounger, which really hurt.",
+    # sincere praise and ordinary requests
+    "You're a genius, thank you so much!",
+    "Thanks, that's brilliant, you've been a star.",
+    "Could I speak to someone who knows about pensions?",
+    "Can I speak to your manager, please?",
+    "Are you allowed to give refunds over the phone?",
+    "Maybe try checking the website, it's updated daily.",
+    "Could you actually check the address for me, please?",
+    "Judging by the postcode, you're in our northern area.",
+    "Shouting won't be necessary, I can hear you fine.",
+    "I'm sure the sofa will suit your living room.",
+    "I'd never have thought of that, thank you!",
+    # names and places with rude-looking substrings
+    "I live on Dick Whittington Street in Scunthorpe.",
+    "It's a Middlesex number, and my surname is Cockburn.",
+    "Yes, it's Penistone Road, Sussex.",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_family_is_flagged(text: str) -> None:
+    assert SCORER.flags(text), (text, SCORER.score_text(text))
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_hard_negative_is_not_flagged(text: str) -> None:
+    assert not SCORER.flags(text), (text, SCORER.score_text(text))
+
+
+STEPS = [
+    # greet_company: company in an unusual slot, ASR-mangled, or by its lead word
+    ("greet_company", "Tariq here at Marlowe and Finch, how can I help?", True),
+    ("greet_company", "hiya marlow and finch tariq speaking", True),
+    ("greet_company", "Marlowe's, Tariq speaking.", True),
+    ("greet_company", "Hello, you're through to Marlowe Finch Estates.", True),
+    ("greet_company", "good morning lettings tariq speaking", True),
+    ("greet_company", "Good afternoon, reception, how can I help?", True),
+    ("greet_company", "Hello, Tariq speaking, how can I help?", False),
+    ("greet_company", "Hi there, how are you doing today?", False),
+    ("greet_company", "Right, let me have a look at that.", False),
+    # state_purpose
+    ("state_purpose", "Just to let you know your car's ready to collect.", True),
+    ("state_purpose", "Your glasses are ready for collection.", True),
+    ("state_purpose", "Your membership with us lapsed last month.", True),
+    ("state_purpose", "Your tenancy agreement for the flat ends in May.", True),
+    ("state_purpose", "We can upgrade you to fibre for two pounds more.", True),
+    ("state_purpose", "We've got a special offer on boiler cover this month.", True),
+    ("state_purpose", "I wanted to let you know the survey is booked.", True),
+    ("state_purpose", "Is that Mrs Okafor?", False),
+    ("state_purpose", "Hi, it's Tariq from Marlowe and Finch.", False),
+    # resolve_or_redirect
+    ("resolve_or_redirect", "What I'll do is book you in with one of our surveyors.", True),
+    ("resolve_or_redirect", "We'll courier the keys to you tomorrow.", True),
+    ("resolve_or_redirect", "I've reinstated the discount from today.", True),
+    ("resolve_or_redirect", "I've gone ahead and cancelled the second payment.", True),
+    ("resolve_or_redirect", "I've got Thursday afternoon free.", True),
+    ("resolve_or_redirect", "I've logged a repair for the boiler.", True),
+    ("resolve_or_redirect", "I'll put you through to the lettings team.", True),
+    ("resolve_or_redirect", "They'll call you on this number within the hour.", True),
+    ("resolve_or_redirect", "It should be ready by Friday afternoon.", True),
+    ("resolve_or_redirect", "Let me get that sorted for you now.", True),
+    ("resolve_or_redirect", "I'm transferring you to our claims line now.", True),
+    ("resolve_or_redirect", "I've refunded the deposit, it'll show in three days.", True),
+    ("resolve_or_redirect", "You'd need to speak to the landlord directly about that.", True),
+    ("resolve_or_redirect", "I've escalated it to the branch manager.", True),
+    ("resolve_or_redirect", "We've waived the late fee this time.", True),
+    ("resolve_or_redirect", "The system won't let me raise it.", False),
+    ("resolve_or_redirect", "I can't cancel it from here, I'm afraid.", False),
+    ("resolve_or_redirect", "Hmm, I'm not sure, to be honest.", False),
+    ("resolve_or_redirect", "I'm unable to refund that, sorry.", False),
+    ("resolve_or_redirect", "There's nothing I can do, it's in the terms.", False),
+    ("resolve_or_redirect", "You could try the website I suppose.", False),
+    # agree_next_steps
+    ("agree_next_steps", "The system won't let me raise it. Anything else?", False),
+    ("agree_next_steps", "I'll text you the address and see you at ten.", True),
+    # check_convenience
+    ("check_convenience", "Tariq from Marlowe and Finch, got a quick minute?", True),
+    ("check_convenience", "Have you got a spare minute to chat?", True),
+    ("check_convenience", "Are you okay to talk for a minute?", True),
+    ("check_convenience", "It'll only take a minute.", False),
+    # apologize_if_declined
+    ("apologize_if_declined", "Ah, sorry it's not for you. Okay, bye then.", True),
+    ("apologize_if_declined", "That's a shame, sorry. Thanks anyway.", True),
+    ("apologize_if_declined", "Sorry it's not right for you at the moment.", True),
+    ("apologize_if_declined", "Fair enough, we're open till six.", False),
+]
+
+
+@pytest.mark.parametrize(("step", "text", "covered"), STEPS)
+def test_step_family(step: str, text: str, covered: bool) -> None:
+    evidence = ETIQUETTE.match(step, ETIQUETTE.prepare(text))
+    assert bool(evidence) == covered, (step, text, evidence)
+
+
+DECLINES = [
+    ("No thanks, not interested.", True),
+    ("I'll pass, thanks.", True),
+    ("It's not for me, to be honest.", True),
+    ("We're fine as we are, thank you.", True),
+    ("No thanks, I'll stick with my current provider.", True),
+    ("Thanks, but no.", True),
+    ("Nah, I'm alright thanks.", True),
+    ("Not for us, sorry.", True),
+    ("I'd rather not, thanks.", True),
+    ("We've already got cover with someone else.", True),
+    ("Maybe another time.", True),
+    ("I'll give it a miss this time.", True),
+    ("We're happy with what we've got, cheers.", True),
+    ("No, we're good thanks.", True),
+    ("I don't think so, no.", True),
+    ("We're not really in the market for that.", True),
+    ("I'll stick to paying monthly, thanks.", True),
+    ("Not right now, thanks.", True),
+    ("That's too pricey for me.", True),
+    ("I'm going to have to say no.", True),
+    ("Go on then, book it in.", False),
+    ("Yes please, that would be great.", False),
+    ("Hmm, can you email me the details first?", False),
+    ("Let me talk to my wife and call you back.", False),
+    ("Yeah go on then, sign me up.", False),
+    ("That sounds good, how much is it?", False),
+    ("Sure, send me the details.", False),
+    ("Okay, what does it include?", False),
+]
+
+
+@pytest.mark.parametrize(("text", "declined"), DECLINES)
+def test_decline_family(text: str, declined: bool) -> None:
+    assert bool(ETIQUETTE.condition("declined", ETIQUETTE.prepare(text))) == declined, text
