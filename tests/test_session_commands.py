@@ -152,7 +152,8 @@ def test_rescore_shows_what_a_config_change_flips(stored, capsys, tmp_path: Path
     code, out, _ = run(capsys, "rescore", hostile, "--config", str(lenient))
     assert code == 0
     assert "step thank_for_time: covered → n/a" in out
-    assert "- flag customer insult" in out and "incompetent moron" in out
+    # one flag per utterance, named by its most serious category (insult < harassment)
+    assert "- flag customer harassment at 16.0s" in out and "incompetent moron" in out
     assert "+ flag" not in out
     before = json.loads(run(capsys, "sessions", "--json", "--flagged")[1])
     assert before["id"] == stored["hostile"]  # a dry run changes nothing
