@@ -215,7 +215,7 @@ def run_headless(spec: CallSpec, as_json: bool, duration: float | None = None) -
 
 @contextlib.contextmanager
 def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
-    """While inside: SIGINT (Ctrl-C) and SIGTERM call ``stop`` instead of raising.
+    """While inside: SIGINT (Ctrl-C), SIGTERM and SIGHUP call ``stop`` instead of raising.
 
     A KeyboardInterrupt that lands inside ``Thread.join`` makes Python 3.11 mark the still
     running thread as finished (CPython issue 90882), so the caller would return while the
@@ -234,7 +234,7 @@ def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
         stop()
 
     previous: dict[int, object] = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) is not signal.SIG_IGN:
             previous[signum] = signal.signal(signum, on_signal)
     try:
