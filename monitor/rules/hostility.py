@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from monitor.rules.features import feature_hits
 from monitor.rules.packs import LanguagePack
 from monitor.rules.settings import CATEGORIES, HostilitySettings
 from monitor.rules.text import MASK_TOKEN, normalise
@@ -250,6 +251,10 @@ class HostilityScorer:
                 if category in ("insult", "harassment") and in_report(match.start()):
                     continue
                 hits.append(Hit(category, match.group(0), weight, match.start()))
+        for fh in feature_hits(norm, self.pack.language):
+            if fh.category == "harassment" and in_report(fh.start):
+                continue
+            hits.append(Hit(fh.category, fh.term, fh.weight, fh.start))
         return hits
 
     def flags(self, text: str) -> list[CategoryScore]:
