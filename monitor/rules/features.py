@@ -63,6 +63,17 @@ def load_features(language: str) -> tuple[Feature, ...]:
 _MIN_ATTACK = 0.4  # "properly" alone is no attack
 
 
+def _without_overlaps(
+    matches: list[tuple[Feature, re.Match[str]]],
+) -> list[tuple[Feature, re.Match[str]]]:
+    """One clause counts once, even where two features match it."""
+    kept: list[tuple[Feature, re.Match[str]]] = []
+    for feature, match in sorted(matches, key=lambda fm: -fm[0].weight):
+        if all(match.end() <= m.start() or match.start() >= m.end() for _, m in kept):
+            kept.append((feature, match))
+    return kept
+
+
 @dataclass(frozen=True)
 class FeatureHit:
     category: str
@@ -98,7 +109,7 @@ def feature_hits(norm: str, language: str = "en") -> list[FeatureHit]:
         attack_at = min(m.start() for f, m in demeaning if ATTACK in f.roles)
         terms = " + ".join(m.group(0) for f, m in demeaning if ATTACK in f.roles)
         out.append(FeatureHit("harassment", terms, round(total, 3), attack_at))
-    menace = found.get("threat", [])
+    menace = _without_overlaps(found.get("threat", []))
     total = sum(feature.weight for feature, _ in menace)
     if total >= 1.0:
         start = min(m.start() for _, m in menace)
