@@ -20,6 +20,7 @@ from monitor.tui.bridge import EngineEvent, EventBridge
 from monitor.tui.model import CallView
 from monitor.tui.screens.summary import SummaryScreen
 from monitor.types import (
+    DirectionEvent,
     ErrorEvent,
     FlagEvent,
     LevelEvent,
@@ -205,6 +206,8 @@ class FakePipeline:
 
     def set_direction(self, direction: str) -> None:
         self.directions.append(direction)
+        if direction != "auto":  # as the real judge answers a user's choice
+            self.on_event(DirectionEvent(direction, "user"))
 
     def reload_config(self, config: Config) -> None:
         self.reloaded.append(config)
@@ -260,6 +263,10 @@ async def test_keys_drive_the_running_call_through_the_thread_bridge(config_file
         await wait_for(pilot, lambda: app.view.marks)
         await pilot.press("d")
         assert pipeline.directions == ["outbound"]  # auto decided inbound; next is outbound
+        await wait_for(pilot, lambda: app.view.decided_by == "user")
+        await pilot.press("d")
+        assert pipeline.directions == ["outbound", "auto"]  # then back to auto
+        await wait_for(pilot, lambda: "auto" in screen_text(app))
 
         config_file.write_text("[asr]\nbeam_size = 0\n", encoding="utf-8")
         await pilot.press("r")

@@ -41,8 +41,8 @@ from monitor.types import (
     SummaryEvent,
 )
 
-# the user decides the direction; "auto" is the engine's until then (the judge has no way back)
-DIRECTION_CYCLE = {"auto": "inbound", "inbound": "outbound", "outbound": "inbound"}
+# the direction key after the user set one: inbound → outbound → back to auto
+DIRECTION_CYCLE = {"inbound": "outbound", "outbound": "auto", "auto": "inbound"}
 TICK_S = 0.2  # levels, stats and partial text are redrawn at most this often
 
 StartCall = Callable[[Any, Callable[[Event], None]], Any]
@@ -346,11 +346,19 @@ class MonitorApp(App[int]):
 
     def action_cycle_direction(self) -> None:
         self._note_key("cycle_direction")
-        direction = DIRECTION_CYCLE.get(self.view.direction, "auto")
+        view = self.view
+        if view.decided_by == "user":
+            direction = DIRECTION_CYCLE[view.direction]  # inbound → outbound → auto
+        else:  # auto (or config): override what it decided, inbound when undecided
+            direction = {"inbound": "outbound", "outbound": "inbound"}.get(
+                view.direction, "inbound"
+            )
         if self.pipeline is None or self.state != "live":
             self.notify("Direction applies to a running call", severity="warning")
             return
         self.pipeline.set_direction(direction)
+        if direction == "auto":  # shown as plain auto until the rules decide again
+            self.view.direction, self.view.decided_by = "auto", "auto"
         self.notify(f"Direction: {direction}", timeout=self._toast_s)
 
     def action_toggle_pause(self) -> None:
