@@ -41,7 +41,7 @@ MOCKERY = [
 ]
 
 THREATS = [
-    "I know where your warehouse is, and I know your shift pattern, so you'd better watch yourself.",
+    "I know where your warehouse is, I know your shift pattern, so you'd better watch yourself.",
     "If this isn't refunded by Friday you won't like what happens next.",
     "Don't make me come down there. You really don't want that.",
     "I'll have some lads round at your house if that money's not back.",
@@ -53,7 +53,7 @@ THREATS = [
     "I'll be outside when you finish, I know what you look like.",
     "Sleep with one eye open, I know where your office is.",
     "Keep looking over your shoulder. I know your car.",
-    "Sort it today or people will be knocking at your door, and the whole street will hear about it.",
+    "Sort it or people will be knocking at your door, and the whole street will hear about it.",
     "I'll find out where you live and then things could get nasty.",
     "Your engineer had better mind himself, I know what route he takes home.",
     "I know where that driver of yours parks. Accidents happen.",
