@@ -43,6 +43,7 @@ from monitor.types import (
 
 log = logging.getLogger(__name__)
 PARTIAL_MAX_BACKLOG_S = 0.1  # skip partial text while more audio than this waits to be read
+PARTIAL_RETRY_S = 0.25  # after a partial with no trustworthy text, the next one comes this soon
 
 
 class TranscriberLike(Protocol):
@@ -270,6 +271,9 @@ class Pipeline:
         result = transcriber.transcribe(utt.samples, biased)
         keep = transcriber.is_speech_text(result, duration)
         if not keep and not utt.final:
+            # Too little speech yet for words Whisper is sure of ("you", "Thank you."):
+            # try again shortly instead of a whole partial interval later.
+            self.segmenters[utt.speaker].partial_soon(PARTIAL_RETRY_S)
             return
         if not keep and utt.utterance_id not in self._speech_started:
             return  # nothing was ever shown for it: stay silent

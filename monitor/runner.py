@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -174,6 +175,8 @@ class HeadlessPrinter:
         self.stream = stream
         self.as_json = as_json
         self.with_levels = with_levels
+        self.on_closed: Callable[[], None] = lambda: None  # the reader went away
+        self.closed = False
         self._lock = threading.Lock()
 
     def __call__(self, event: Event) -> None:
@@ -187,8 +190,16 @@ class HeadlessPrinter:
         if line is None:
             return
         with self._lock:
-            self.stream.write(line + "\n")
-            self.stream.flush()
+            if self.closed:
+                return
+            try:
+                self.stream.write(line + "\n")
+                self.stream.flush()
+            except BrokenPipeError:  # e.g. `callmon ... --json | head`: end the call quietly
+                self.closed = True
+                with contextlib.suppress(OSError):
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+                self.on_closed()
 
 
 def run_headless(spec: CallSpec, as_json: bool, duration: float | None = None) -> int:
@@ -200,7 +211,9 @@ def run_headless(spec: CallSpec, as_json: bool, duration: float | None = None) -
     """
     if spec.notice:
         print(f"callmon: {spec.notice}", file=sys.stderr, flush=True)
-    pipeline = build_pipeline(spec, HeadlessPrinter(sys.stdout, as_json))
+    printer = HeadlessPrinter(sys.stdout, as_json)
+    pipeline = build_pipeline(spec, printer)
+    printer.on_closed = pipeline.stop
     with stop_on_signals(pipeline.stop):
         pipeline.start()
         deadline = time.monotonic() + duration if duration else None

@@ -139,6 +139,13 @@ class Segmenter:
         self._speech = None
         self._utterance_id = None
 
+    def partial_soon(self, after_s: float) -> None:
+        """Bring the next partial of the utterance in progress forward to ``after_s`` from now."""
+        speech = self._speech
+        if speech is not None:
+            duration = speech.last_speech_end - speech.start
+            speech.next_partial_at = min(speech.next_partial_at, duration + after_s)
+
     @property
     def speaking(self) -> bool:
         return self._speech is not None

@@ -150,3 +150,23 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(
     assert lines[0].startswith("callmon: error: ")
     assert message in lines[0]
     assert result.stdout == ""
+
+
+@pytest.mark.model
+def test_a_closed_pipe_ends_the_call_quietly() -> None:
+    """`callmon ... --json | head -3`: no traceback, no broken-pipe noise, exit 0."""
+    command = (
+        f"'{sys.executable}' -m monitor.cli replay '{HOSTILE}' --headless --json --speed 4 "
+        "--no-store | head -3; exit ${PIPESTATUS[0]}"
+    )
+    result = subprocess.run(
+        ["bash", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 3
+    assert result.stderr == ""

@@ -98,3 +98,17 @@ def test_long_monologue_is_cut_at_max_utterance(jfk: np.ndarray) -> None:
 def test_no_partials_when_disabled(jfk: np.ndarray) -> None:
     out = feed(jfk, asr=AsrConfig(partials=False))
     assert out and all(u.final for u in out)
+
+
+def test_partial_soon_brings_the_next_partial_forward(jfk: np.ndarray) -> None:
+    segmenter = Segmenter("agent", VadConfig(), AsrConfig(partial_interval_s=2.0))
+    partial_ends: list[float] = []
+    for start in range(0, SAMPLE_RATE * 3, 512):
+        chunk = AudioChunk("agent", jfk[start : start + 512], start / SAMPLE_RATE, 0.0)
+        for utt in segmenter.push(chunk):
+            if not utt.final:
+                partial_ends.append(utt.end)
+                segmenter.partial_soon(0.25)  # as when the text was not trustworthy yet
+    gaps = np.diff(partial_ends)
+    assert len(partial_ends) >= 3
+    assert gaps.max() < 1.0  # not the 2 s interval
