@@ -24,6 +24,7 @@ from monitor.types import Segment  # noqa: E402
 DEV = REPO.parent / "shared" / "eval" / "calls" / "dev"
 HELDOUT = REPO / "tests" / "data" / "calls" / "heldout"
 HELDOUT2 = REPO / "tests" / "data" / "calls" / "heldout2"
+CALLS = REPO / "tests" / "data" / "calls"
 BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
 AUDIO = REPO.parent / "shared" / "data" / "audio"
 
@@ -63,6 +64,10 @@ def main() -> None:
         ("dev", DEV),
         ("held-out", HELDOUT),
         ("held-out 2", HELDOUT2),
+        ("held-out 3", CALLS / "heldout3"),
+        ("held-out 4", CALLS / "heldout4"),
+        ("held-out 5", CALLS / "heldout5"),
+        ("held-out 6 (blind, never tuned on)", CALLS / "heldout6"),
         ("audio fixtures", AUDIO),
     )
     for name, folder in sets:
