@@ -72,15 +72,15 @@ def test_eval_meets_the_targets(folder: Path) -> None:
 
 
 def test_untuned_blind_set_does_not_regress() -> None:
-    """Held-out 6 is below the targets (steps 91.5 %, hostile P 1.00 R 0.50 when written);
-    it guards against changes that make unseen calls worse. Do not tune on it: read only
-    its figures, never its misses, so it stays a clean estimate."""
+    """Held-out 6 is below the targets (when written: steps 91.5 %, hostile P 1.00 R 0.50;
+    with the statistical model: 93.0 %, 1.00 / 0.75); it guards against changes that make
+    unseen calls worse. Do not tune on it: read only its figures, never its misses."""
     result = callmon("eval", str(HELDOUT6), "--json")
     assert result.returncode == 0, result.stderr
     metrics = json.loads(result.stdout)
-    assert metrics["step_accuracy"] >= 0.90
+    assert metrics["step_accuracy"] >= 0.92
     assert metrics["hostile"]["precision"] >= 0.9
-    assert metrics["hostile"]["recall"] >= 0.45
+    assert metrics["hostile"]["recall"] >= 0.7
 
 
 def test_eval_text_lists_misses_with_their_text(tmp_path: Path) -> None:

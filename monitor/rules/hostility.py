@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from monitor.rules.classifier import load_model
 from monitor.rules.features import feature_hits
 from monitor.rules.packs import LanguagePack
 from monitor.rules.settings import CATEGORIES, HostilitySettings
@@ -144,6 +145,7 @@ class HostilityScorer:
         allow = list(pack.allow) + list(settings.allow)
         self.allow = _whole("|".join(f"(?:{a})" for a in allow)) if allow else None
         self.report = _whole("|".join(f"(?:{r})" for r in pack.report)) if pack.report else None
+        self.model = load_model(pack.language)
 
     # ---- words ----
 
@@ -195,11 +197,20 @@ class HostilityScorer:
 
     # ---- scoring ----
 
-    def score_text(self, text: str) -> list[Hit]:
-        """Every hostile word or pattern in ``text`` (one utterance), with weights."""
+    def _normalised(self, text: str) -> str:
+        """Normalised text with allow-listed phrases blanked out (as ``~``)."""
         norm = normalise(text, self.pack.fillers)
         if self.allow is not None:
             norm = self.allow.sub(lambda m: "~" * len(m.group(0)), norm)
+        return norm
+
+    def model_text(self, text: str) -> str:
+        """What the statistical model reads: the normalised text without allowed phrases."""
+        return " ".join(self._normalised(text).replace("~", " ").split())
+
+    def score_text(self, text: str) -> list[Hit]:
+        """Every hostile word or pattern in ``text`` (one utterance), with weights."""
+        norm = self._normalised(text)
         reported = (
             [(m.start(), m.end() + _REPORT_REACH) for m in self.report.finditer(norm)]
             if self.report is not None
@@ -276,4 +287,13 @@ class HostilityScorer:
                 out.append(
                     CategoryScore(category, score, terms, severity(category, score, threshold))
                 )
+        if not totals and self.model is not None and self.settings.model_threshold > 0:
+            # No rule word or pattern at all (where there are some, the configured
+            # thresholds decide): the statistical model catches wording no rule lists
+            # (sarcasm, condescension, veiled menace), reported as harassment.
+            verdict = self.model.verdict(self.model_text(text))
+            if verdict.probability >= self.settings.model_threshold:
+                level = "medium" if verdict.probability >= 0.8 else "low"
+                score = round(verdict.probability, 3)
+                out.append(CategoryScore("harassment", score, verdict.terms, level))
         return out

