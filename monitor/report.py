@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from monitor.pipeline import percentile
 from monitor.store import SessionStore, StoredSession
 from monitor.types import Segment
 
@@ -245,11 +246,9 @@ def longest(spans: list[Span], count: int = TOP_GAPS) -> list[Span]:
 
 
 def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return round(ordered[index], 3)
+    """The engine's own percentile (as in its summary), for sessions cut off before one."""
+    value = percentile(values, q * 100)
+    return None if value is None else round(value, 3)
 
 
 def _health(session: StoredSession) -> Health:
