@@ -43,14 +43,14 @@ from monitor.types import (
 
 log = logging.getLogger(__name__)
 PARTIAL_MAX_BACKLOG_S = 0.1  # skip partial text while more audio than this waits to be read
-PARTIAL_RETRY_S = 0.25  # after a partial with no trustworthy text, the next one comes this soon
+PARTIAL_RETRY_S = 0.2  # after a partial with no trustworthy text, the next one comes this soon
 
 
 class TranscriberLike(Protocol):
     name: str
 
-    def transcribe(self, samples: np.ndarray, biased: bool = False): ...
-    def is_speech_text(self, transcript, duration: float) -> bool: ...
+    def transcribe(self, samples: np.ndarray, biased: bool = False, partial: bool = False): ...
+    def is_speech_text(self, transcript, duration: float, partial: bool = False) -> bool: ...
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -268,8 +268,8 @@ class Pipeline:
         # Names are said in the agent's opening; prompting with them later only hurts
         # (tiny.en then truncates or invents text: WER 0.167 -> 0.234 on the fixtures).
         biased = utt.speaker != "customer" and utt.start < self.config.asr.bias_window_s
-        result = transcriber.transcribe(utt.samples, biased)
-        keep = transcriber.is_speech_text(result, duration)
+        result = transcriber.transcribe(utt.samples, biased, partial=not utt.final)
+        keep = transcriber.is_speech_text(result, duration, partial=not utt.final)
         if not keep and not utt.final:
             # Too little speech yet for words Whisper is sure of ("you", "Thank you."):
             # try again shortly instead of a whole partial interval later.

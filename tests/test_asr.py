@@ -132,3 +132,21 @@ def _t(text: str, logprob: float = -0.2, no_speech: float = 0.05) -> Transcript:
 )
 def test_speech_filter(transcriber: Transcriber, transcript: Transcript, is_speech: bool) -> None:
     assert transcriber.is_speech_text(transcript, duration=2.0) is is_speech
+
+
+@pytest.mark.parametrize(
+    ("transcript", "as_partial", "as_final"),
+    [
+        (_t("Uh.", logprob=-0.7, no_speech=0.45), True, False),  # a turn that starts "uh..."
+        (_t("Okay", logprob=-0.86, no_speech=0.21), True, False),
+        (_t("Okay.", logprob=-0.3, no_speech=0.1), True, True),
+        (_t("Um", logprob=-1.4, no_speech=0.6), False, False),  # Whisper doubts it
+        (_t("Thank you", logprob=-0.68, no_speech=0.48), False, False),  # never on doubt
+        (_t("2018", logprob=-0.49, no_speech=0.16), True, True),  # numbers are speech
+    ],
+)
+def test_partials_may_show_a_filler_said_without_doubt(
+    transcriber: Transcriber, transcript: Transcript, as_partial: bool, as_final: bool
+) -> None:
+    assert transcriber.is_speech_text(transcript, 1.0, partial=True) is as_partial
+    assert transcriber.is_speech_text(transcript, 1.0, partial=False) is as_final

@@ -32,13 +32,17 @@ class EchoTranscriber:
     fail: bool = False
     calls: int = 0
 
-    def transcribe(self, samples: np.ndarray, biased: bool = False) -> Transcript:
+    def transcribe(
+        self, samples: np.ndarray, biased: bool = False, partial: bool = False
+    ) -> Transcript:
         self.calls += 1
         if self.fail:
             raise RuntimeError("decoder exploded")
         return Transcript(f"{len(samples) / 16000:.1f} seconds", -0.1, 0.01, 1.0, 10.0, 0.0)
 
-    def is_speech_text(self, transcript: Transcript, duration: float) -> bool:
+    def is_speech_text(
+        self, transcript: Transcript, duration: float, partial: bool = False
+    ) -> bool:
         return True
 
 
