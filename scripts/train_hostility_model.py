@@ -1,8 +1,9 @@
 """Train the statistical hostility model that backs up the lexicon rules.
 
 A logistic regression over TF-IDF character (2-5, within words) and word (1-2) n-grams,
-trained on every labelled turn we have except held-out 6 (kept untouched as the blind
-yardstick) plus the benign look-alike corpus, preprocessed exactly as the scorer does
+trained on every labelled turn we have except held-out 6 and 7 (kept
+untouched as blind yardsticks), the corpora in ``tests/data/training/`` (written blind
+to every evaluation set) and the benign look-alike corpus, preprocessed as the scorer does
 (``HostilityScorer.model_text``: normalised, allow-listed phrases removed). It catches
 hostility whose wording no rule lists (sarcasm, condescension, veiled menace). Writes
 ``monitor/rules/lang/en.hostility-model.json``; ``monitor/rules/classifier.py`` runs it
@@ -27,6 +28,7 @@ TRAIN_DIRS = [
     CALLS / "heldout5",
 ]
 BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
+TRAINING = REPO / "tests" / "data" / "training"  # corpora written blind to every eval set
 OUT = REPO / "monitor" / "rules" / "lang" / "en.hostility-model.json"
 
 
@@ -49,6 +51,14 @@ def labelled_turns() -> tuple[list[str], list[int]]:
             for index, turn in enumerate(call["turns"]):
                 texts.append(prepare(turn["text"]))
                 labels.append(int(index in hostile))
+    for corpus in sorted(TRAINING.glob("hostility*.jsonl")):
+        for line in corpus.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            texts.append(prepare(item["text"]))
+            labels.append(int(item["hostile"]))
+    for line in (TRAINING / "steps.jsonl").read_text(encoding="utf-8").splitlines():
+        texts.append(prepare(json.loads(line)["text"]))  # polite agent lines: not hostile
+        labels.append(0)
     for line in BENIGN.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             texts.append(prepare(line.strip()))
@@ -66,7 +76,7 @@ def main() -> None:
     words = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
     union = FeatureUnion([("chars", chars), ("words", words)])
     features = union.fit_transform(texts)
-    model = LogisticRegression(C=4, class_weight="balanced", max_iter=2000).fit(features, labels)
+    model = LogisticRegression(C=6, max_iter=2000).fit(features, labels)
     coef = model.coef_[0]
     parts, offset = {}, 0
     for name, vectorizer in union.transformer_list:

@@ -19,6 +19,7 @@ from monitor.asr import Transcriber
 from monitor.audio import open_recording
 from monitor.config import Config, load_config
 from monitor.pipeline import Pipeline
+from monitor.rules.judge import judge_segments
 from monitor.runner import make_judge
 from monitor.types import Event, FlagEvent, Segment, SegmentEvent, StepEvent, SummaryEvent
 from monitor.wer import word_error_rate
@@ -141,6 +142,18 @@ def test_hostile_call_is_judged_from_audio(config: Config, transcriber: Transcri
     expected = reference("tts-inbound-hostile")["expect"]["steps"]
     for step, covered in expected.items():
         assert final_steps[step] == ("covered" if covered else "missed"), step
+
+
+@pytest.mark.parametrize("name", ["aws-auto-repairs-40", "pyannote-phonecall"])
+def test_real_calls_transcribed_live_raise_no_flag(
+    name: str, config: Config, transcriber: Transcriber
+) -> None:
+    """Nobody is hostile in these real calls: the streaming text (fragments, ASR slips)
+    must not look hostile either (the statistical model once flagged "And I know you
+    guys can't a lot of your...")."""
+    segments = finals(replay_fixture(name, config, transcriber))
+    _, flags, _ = judge_segments(segments, config.rules, config.call)
+    assert flags == [], [(f.speaker, f.text) for f in flags]
 
 
 def _write(tmp_path: Path, name: str, samples: np.ndarray) -> Path:

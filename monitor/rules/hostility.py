@@ -109,6 +109,22 @@ def _whole(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\S)(?:{pattern.strip()})(?!\S)")
 
 
+# The model judges a turn only from this many words on: on a few words ("Right you
+# are.") its n-grams say more about the phrase's length than about its meaning.
+MODEL_MIN_WORDS = 4
+CONTENT_AGREEMENT = 0.5  # the model on content words alone must still give this much
+FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "if", "so", "as", "of", "at", "by", "for", "from",
+    "in", "into", "on", "onto", "to", "with", "about", "i", "me", "my", "mine", "we", "us",
+    "our", "ours", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "it",
+    "its", "they", "them", "their", "theirs", "this", "that", "these", "those", "there",
+    "here", "is", "am", "are", "was", "were", "be", "been", "being", "do", "does", "did",
+    "have", "has", "had", "will", "would", "shall", "should", "can", "could", "may", "might",
+    "must", "not", "no", "just", "all", "some", "any", "very", "really", "then", "than",
+    "too", "also", "only", "well", "oh", "um", "uh", "like", "yeah", "okay", "ok", "right",
+})  # fmt: skip
+
+
 class HostilityScorer:
     """Scores utterances with one language pack plus the config's additions."""
 
@@ -204,6 +220,14 @@ class HostilityScorer:
             norm = self.allow.sub(lambda m: "~" * len(m.group(0)), norm)
         return norm
 
+    def _content_agrees(self, prepared: str) -> bool:
+        """The model still leans hostile on the content words alone: a verdict that rests
+        on "you", "your", "can't" is about phrasing, not meaning ("And I know you guys
+        can't a lot of your..." in a real call)."""
+        assert self.model is not None
+        content = " ".join(w for w in prepared.split() if w not in FUNCTION_WORDS)
+        return self.model.verdict(content).probability >= CONTENT_AGREEMENT
+
     def model_text(self, text: str) -> str:
         """What the statistical model reads: the normalised text without allowed phrases."""
         return " ".join(self._normalised(text).replace("~", " ").split())
@@ -291,8 +315,13 @@ class HostilityScorer:
             # No rule word or pattern at all (where there are some, the configured
             # thresholds decide): the statistical model catches wording no rule lists
             # (sarcasm, condescension, veiled menace), reported as harassment.
-            verdict = self.model.verdict(self.model_text(text))
-            if verdict.probability >= self.settings.model_threshold:
+            prepared = self.model_text(text)
+            verdict = self.model.verdict(prepared)
+            if (
+                len(prepared.split()) >= MODEL_MIN_WORDS
+                and verdict.probability >= self.settings.model_threshold
+                and self._content_agrees(prepared)
+            ):
                 level = "medium" if verdict.probability >= 0.8 else "low"
                 score = round(verdict.probability, 3)
                 out.append(CategoryScore("harassment", score, verdict.terms, level))

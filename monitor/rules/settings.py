@@ -94,7 +94,7 @@ class HostilitySettings:
     extra_patterns: tuple[tuple[str, str, float], ...] = ()  # (regex, category, weight)
     allow: tuple[str, ...] = ()
     flag_partials: bool = True
-    model_threshold: float = 0.7  # statistical model's probability to flag; 0 = off
+    model_threshold: float = 0.75  # statistical model's probability to flag; 0 = off
 
     def threshold(self, category: str) -> float:
         return float(getattr(self, category))
