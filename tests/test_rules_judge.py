@@ -74,6 +74,32 @@ def test_conditional_step_applies_only_after_its_condition() -> None:
     assert status(judge)["arrange_callback"] == "covered"
 
 
+def test_a_decline_counts_even_when_the_purpose_was_not_recognised() -> None:
+    """The apology step used to wait for a recognised purpose, so one missed purpose
+    phrasing cost two decisions; past the opening, a decline opens it on its own."""
+    judge = CallJudge(RulesConfig(), CallConfig(direction="outbound"))
+    judge.feed(seg(0, "agent", "Hello, is that Mr Okafor?", 0.0))
+    judge.feed(seg(1, "customer", "Yes, speaking.", 3.0))
+    judge.feed(seg(2, "agent", "Hi, Dara from Crestline Broadband, have you a minute?", 5.0))
+    judge.feed(seg(3, "customer", "Go on.", 9.0))
+    judge.feed(seg(4, "agent", "Fibre's arrived on your road, first year half price.", 11.0))
+    assert status(judge)["state_purpose"] != "covered"  # no pattern knows this phrasing
+    judge.feed(seg(5, "customer", "No thanks, I'm happy with what I have.", 16.0))
+    assert status(judge)["apologize_if_declined"] == "pending"
+    judge.feed(seg(6, "agent", "No bother at all, sorry it's not for you.", 19.0))
+    assert status(judge)["apologize_if_declined"] == "covered"
+
+
+def test_a_bad_time_early_in_the_call_is_not_a_decline() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="outbound"))
+    judge.feed(seg(0, "agent", "Hello, is that Mrs Tan?", 0.0))
+    judge.feed(seg(1, "customer", "Yes?", 3.0))
+    judge.feed(seg(2, "agent", "It's Wei from Harbour Gas, is now okay?", 5.0))
+    judge.feed(seg(3, "customer", "Not really, no, I'm driving.", 9.0))
+    assert status(judge)["arrange_callback"] == "pending"
+    assert status(judge)["apologize_if_declined"] == "n/a"
+
+
 def test_auto_direction_is_decided_and_changeable() -> None:
     judge = CallJudge(RulesConfig(), CallConfig(direction="auto"))
     assert judge.direction is None

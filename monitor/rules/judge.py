@@ -57,6 +57,7 @@ class _Utterance:
 # the most serious category names an utterance's flag
 CATEGORY_RANK = {"threat": 4, "harassment": 3, "insult": 2, "profanity": 1}
 _SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
+DECLINE_AFTER_AGENT_TURNS = 2  # without a recognised purpose, declines count from here
 
 
 class CallJudge:
@@ -364,16 +365,25 @@ class CallJudge:
                 continue
             if not self._applies(state):
                 continue
-            if step.condition == "declined":
-                purpose = self._steps.get("state_purpose")
-                if purpose is not None and purpose.status != "covered":
-                    continue
+            if step.condition == "declined" and not self._offer_made(marked):
+                continue
             evidence = self.etiquette.condition(step.condition, marked)
             if evidence:
                 state.cond_at = segment.start
                 state.cond_agent_turns = self._agent_turns
                 events.append(self._set(state, "pending", turn=segment.utterance_id))
         return events
+
+    def _offer_made(self, marked: tuple[str, dict[str, str]]) -> bool:
+        """Can this customer turn decline an offer? Once the agent stated the purpose; and
+        when no purpose was recognised, from the agent's third turn on (past greeting and
+        convenience check), unless the turn says it is a bad time (that is a callback)."""
+        purpose = self._steps.get("state_purpose")
+        if purpose is None or purpose.status == "covered":
+            return True
+        return self._agent_turns >= DECLINE_AFTER_AGENT_TURNS and not self.etiquette.condition(
+            "bad_time", marked
+        )
 
     def _auto_direction(self, marked: tuple[str, dict[str, str]]) -> list[Event]:
         cue = self.etiquette.direction_cue(marked)
