@@ -68,6 +68,8 @@ def main() -> None:
         ("held-out 4", CALLS / "heldout4"),
         ("held-out 5", CALLS / "heldout5"),
         ("held-out 6 (blind, never tuned on)", CALLS / "heldout6"),
+        ("held-out 7 (blind, tuned on after its first measurement)", CALLS / "heldout7"),
+        ("held-out 8 (blind, never tuned on)", CALLS / "heldout8"),
         ("audio fixtures", AUDIO),
     )
     for name, folder in sets:
