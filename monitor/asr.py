@@ -48,7 +48,8 @@ HALLUCINATIONS = frozenset(
     }
 )
 # Short words Whisper also invents on noise, but that people really say at the start of
-# a turn ("Uh.", "Okay."): while the VAD hears speech going on, a partial may show them.
+# a turn ("Uh.", "Okay."): while the VAD hears speech going on, a partial may show them;
+# a final made of one alone still needs certainty.
 FILLERS = frozenset({"okay", "oh", "hmm", "so", "the", "i", "uh", "um"})
 NON_SPEECH = re.compile(r"^\s*[\[\(\*♪].*[\]\)\*♪]\s*$|^[\s.,!?♪-]*$")
 
@@ -295,6 +296,7 @@ class Transcriber:
             # Real "thank you"s are said clearly; hallucinated ones come with doubt.
             return clear
         if norm in FILLERS:
-            fair = transcript.no_speech_prob < 0.5 and transcript.avg_logprob > -0.9
-            return clear or (partial and fair)
+            # Whisper rates hesitations as half non-speech, so only its word confidence
+            # counts here; the final decides whether they stay.
+            return clear or (partial and transcript.avg_logprob > -1.1)
         return not transcript.compression_ratio > 3.0

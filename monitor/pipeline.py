@@ -43,7 +43,7 @@ from monitor.types import (
 
 log = logging.getLogger(__name__)
 PARTIAL_MAX_BACKLOG_S = 0.1  # skip partial text while more audio than this waits to be read
-PARTIAL_RETRY_S = 0.2  # after a partial with no trustworthy text, the next one comes this soon
+PARTIAL_RETRY_S = 0.15  # after a partial with no trustworthy text, the next one comes this soon
 
 
 class TranscriberLike(Protocol):

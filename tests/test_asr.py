@@ -140,7 +140,8 @@ def test_speech_filter(transcriber: Transcriber, transcript: Transcript, is_spee
         (_t("Uh.", logprob=-0.7, no_speech=0.45), True, False),  # a turn that starts "uh..."
         (_t("Okay", logprob=-0.86, no_speech=0.21), True, False),
         (_t("Okay.", logprob=-0.3, no_speech=0.1), True, True),
-        (_t("Um", logprob=-1.4, no_speech=0.6), False, False),  # Whisper doubts it
+        (_t("um", logprob=-0.91, no_speech=0.78), True, False),  # hesitations sound unlike speech
+        (_t("Um", logprob=-1.4, no_speech=0.6), False, False),  # Whisper doubts the word
         (_t("Thank you", logprob=-0.68, no_speech=0.48), False, False),  # never on doubt
         (_t("2018", logprob=-0.49, no_speech=0.16), True, True),  # numbers are speech
     ],
