@@ -12,6 +12,8 @@ CASES = [
     # (text, categories flagged)
     ("That's bullshit, it's a total fucking scam.", {"profanity"}),
     ("oh shit, hang on, it's in the other room", {"profanity"}),
+    # explicit profanity counts even aimed at a thing (the labelling convention)
+    ("Sorry, it's just this damn thing has crashed four times today.", {"profanity"}),
     ("This is f***ing ridiculous.", {"profanity"}),
     ("nobody at the desk knew [ __ ] about it", {"profanity"}),
     ("what a load of ****", {"profanity"}),
