@@ -70,6 +70,7 @@ def main() -> None:
         ("held-out 6 (blind, never tuned on)", CALLS / "heldout6"),
         ("held-out 7 (blind, tuned on after its first measurement)", CALLS / "heldout7"),
         ("held-out 8 (blind, never tuned on)", CALLS / "heldout8"),
+        ("held-out 9 (blind, never tuned on)", CALLS / "heldout9"),
         ("audio fixtures", AUDIO),
     )
     for name, folder in sets:
