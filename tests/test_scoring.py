@@ -71,16 +71,28 @@ def test_eval_meets_the_targets(folder: Path) -> None:
     assert metrics["hostile"]["recall"] >= 0.9, metrics["misses"]
 
 
-def test_untuned_blind_set_does_not_regress() -> None:
-    """Held-out 6 is below the targets (when written: steps 91.5 %, hostile P 1.00 R 0.50;
-    with the statistical model: 93.0 %, 1.00 / 0.75); it guards against changes that make
-    unseen calls worse. Do not tune on it: read only its figures, never its misses."""
-    result = callmon("eval", str(HELDOUT6), "--json")
+@pytest.mark.parametrize(
+    ("folder", "steps", "precision", "recall"),
+    [
+        # when written: steps 91.5 %, P 1.00 R 0.50; with the first model 93.0 %, 1.00 / 0.75
+        ("heldout6", 0.92, 0.9, 0.7),
+        # first measured at 88.5 %, 0.92 / 0.75; 91.5 %, 0.93 / 0.81 since
+        ("heldout8", 0.90, 0.9, 0.75),
+        # written after the last round of changes: 93.8 %, 0.76 / 0.87
+        ("heldout9", 0.92, 0.7, 0.8),
+    ],
+)
+def test_untuned_blind_set_does_not_regress(
+    folder: str, steps: float, precision: float, recall: float
+) -> None:
+    """The blind sets are below the targets; they guard against changes that make unseen
+    calls worse. Do not tune on them: read only their figures, never their misses."""
+    result = callmon("eval", str(HELDOUT6.parent / folder), "--json")
     assert result.returncode == 0, result.stderr
     metrics = json.loads(result.stdout)
-    assert metrics["step_accuracy"] >= 0.92
-    assert metrics["hostile"]["precision"] >= 0.9
-    assert metrics["hostile"]["recall"] >= 0.7
+    assert metrics["step_accuracy"] >= steps
+    assert metrics["hostile"]["precision"] >= precision
+    assert metrics["hostile"]["recall"] >= recall
 
 
 def test_eval_text_lists_misses_with_their_text(tmp_path: Path) -> None:
