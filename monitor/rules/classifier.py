@@ -1,9 +1,9 @@
-"""Statistical text models (hostility, checklist steps): logistic regressions over TF-IDF
-n-grams, run in plain Python from the JSON that ``scripts/train_*_model.py`` write.
+"""The statistical hostility model: a logistic regression over TF-IDF n-grams, run in
+plain Python from the JSON that ``scripts/train_hostility_model.py`` writes.
 
-It reproduces scikit-learn's ``TfidfVectorizer`` (lower case; ``char_wb`` 2-5 grams where
-the model has them, word 1-2 grams of ``\\b\\w\\w+\\b`` tokens; sublinear tf; idf; l2 norm
-per part) followed by the regression's dot product, so its probabilities equal the trained model's.
+It reproduces scikit-learn's ``TfidfVectorizer`` (lower case; ``char_wb`` 2-5 grams and
+word 1-2 grams of ``\\b\\w\\w+\\b`` tokens; sublinear tf; idf; l2 norm per part) followed by
+the regression's dot product, so its probabilities equal the trained model's.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ def _word_ngrams(text: str) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
 
 
-class NgramModel:
-    """Probability that one utterance has a property (is hostile, covers a step)."""
+class HostilityModel:
+    """Probability that one utterance is hostile."""
 
     def __init__(self, data: dict) -> None:
         self.intercept = float(data["intercept"])
@@ -79,10 +79,9 @@ class NgramModel:
 
 
 @cache
-def load_model(language: str) -> NgramModel | None:
-    """The hostility model shipped for ``language``, or None when there is none."""
+def load_model(language: str) -> HostilityModel | None:
+    """The model shipped for ``language``, or None when there is none."""
     path = LANG_DIR / f"{language}.hostility-model.json"
     if not path.is_file():
         return None
-    return NgramModel(json.loads(path.read_text(encoding="utf-8")))
-
+    return HostilityModel(json.loads(path.read_text(encoding="utf-8")))
