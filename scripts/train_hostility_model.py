@@ -1,9 +1,9 @@
 """Train the statistical hostility model that backs up the lexicon rules.
 
 A logistic regression over TF-IDF character (2-5, within words) and word (1-2) n-grams,
-trained on every labelled turn we have except held-out 6 and 7 (kept
-untouched as blind yardsticks), the corpora in ``tests/data/training/`` (written blind
-to every evaluation set) and the benign look-alike corpus, preprocessed as the scorer does
+trained on every labelled turn we have except held-out 6-9 (kept untouched as blind
+yardsticks), the corpora in ``tests/data/training/`` (written blind to every evaluation
+set) and the benign look-alike corpus, preprocessed exactly as the scorer does
 (``HostilityScorer.model_text``: normalised, allow-listed phrases removed). It catches
 hostility whose wording no rule lists (sarcasm, condescension, veiled menace). Writes
 ``monitor/rules/lang/en.hostility-model.json``; ``monitor/rules/classifier.py`` runs it
