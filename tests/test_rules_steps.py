@@ -113,6 +113,8 @@ def test_step_matching(step: str, text: str, covered: bool) -> None:
         ("bad_time", "Sorry, I'm driving at the moment, can you call me back?", True),
         ("bad_time", "Um, not really, I'm at work.", True),
         ("bad_time", "Yeah, go on, I've got a few minutes.", False),
+        ("bad_time", "Nah, I'm just heading out the door.", True),
+        ("bad_time", "Nah, I'm happy as I am, thanks.", False),  # a decline, not a bad time
         ("declined", "No thanks, I'm not interested.", True),
         ("declined", "Hmm, no, I think I'll leave it for now.", True),
         ("declined", "Yeah, go on then, do it.", False),
