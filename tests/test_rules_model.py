@@ -46,6 +46,10 @@ def test_wording_no_rule_lists_is_caught_by_the_model(scorer: HostilityScorer, t
         "no problem at all, I'll pop that in the post for you today",
         "could you spell your surname for me please",
         "the engineer will be with you between eight and twelve on Thursday",
+        # self-deprecation, and the model abstaining on function words and short phrases
+        "Oh for heaven's sake, I'm a total couch potato these days.",
+        "and your mechanics are all in house and in shop and I'm just",
+        "Right you are.",
     ],
 )
 def test_ordinary_turns_stay_unflagged(scorer: HostilityScorer, text: str) -> None:
