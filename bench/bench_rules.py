@@ -71,6 +71,7 @@ def main() -> None:
         ("held-out 7 (blind, tuned on after its first measurement)", CALLS / "heldout7"),
         ("held-out 8 (blind, never tuned on)", CALLS / "heldout8"),
         ("held-out 9 (blind, never tuned on)", CALLS / "heldout9"),
+        ("held-out 10 (blind, tuned on after its first measurement)", CALLS / "heldout10"),
         ("audio fixtures", AUDIO),
     )
     for name, folder in sets:
