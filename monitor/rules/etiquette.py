@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -26,8 +27,12 @@ _LEAD_WORD_MIN = 6  # the first distinctive word alone names the company ("Brack
 _LEAD_WORD_CUTOFF = 90.0
 
 
+@cache
 def compile_pattern(pattern: str, stopwords: frozenset[str]) -> re.Pattern[str]:
-    """One pack pattern as a whole-word regex over normalised text, macros expanded."""
+    """One pack pattern as a whole-word regex over normalised text, macros expanded.
+
+    Cached: every call's judge (and every rules reload) compiles the same ~250 patterns,
+    which took 45 ms per judge."""
     stop = "|".join(sorted((re.escape(w) for w in stopwords), key=len, reverse=True)) or "(?!)"
     body = (
         pattern.strip()
