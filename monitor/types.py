@@ -7,9 +7,10 @@ the call. Times called ``t_wall`` are ``time.time()`` wall-clock seconds (Unix t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is most of `callmon score`'s start-up, and text needs none of it
+    import numpy as np
 
 Speaker = Literal["agent", "customer", "mixed"]
 Direction = Literal["inbound", "outbound"]

@@ -60,12 +60,20 @@ class HostilityModel:
     @staticmethod
     def _part(grams: list[str], table: dict[str, list[float]]) -> tuple[float, dict[str, float]]:
         """(normalised dot product, contribution per n-gram) for one vectorizer."""
-        counts = Counter(g for g in grams if g in table)
-        if not counts:
+        squares = 0.0
+        raw: dict[str, float] = {}  # n-gram -> tf-idf weight x coefficient, before the norm
+        for gram, count in Counter(grams).items():
+            entry = table.get(gram)
+            if entry is None:
+                continue
+            idf, coef = entry
+            weight = (1.0 + math.log(count)) * idf if count > 1 else idf
+            squares += weight * weight
+            raw[gram] = weight * coef
+        if not raw:
             return 0.0, {}
-        weights = {g: (1.0 + math.log(c)) * table[g][0] for g, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        contributions = {g: w / norm * table[g][1] for g, w in weights.items()}
+        norm = math.sqrt(squares) or 1.0
+        contributions = {gram: value / norm for gram, value in raw.items()}
         return sum(contributions.values()), contributions
 
     def verdict(self, text: str) -> Verdict:
