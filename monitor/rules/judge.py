@@ -252,7 +252,7 @@ class CallJudge:
             category=main.category,  # type: ignore[arg-type]
             severity=worst,
             score=main.score,
-            terms=tuple(dict.fromkeys(terms)),
+            terms=_widest(terms),
             text=segment.text,
             at=segment.start,
             final=segment.final,
@@ -424,6 +424,15 @@ class CallJudge:
             required=step.is_required(self._direction),
             phase=step.phase,
         )
+
+
+def _widest(terms: Iterable[str]) -> tuple[str, ...]:
+    """Each term once, leaving out those inside a longer one ("moron" in "you
+    incompetent moron"), so a flag reads as the words that were said."""
+    unique = tuple(dict.fromkeys(terms))
+    return tuple(
+        t for t in unique if not any(t != o and f" {t} " in f" {o} " for o in unique)
+    )
 
 
 def judge_segments(
