@@ -7,7 +7,8 @@ words are still being said; the final text confirms or withdraws it.
 One flag per utterance: when several categories reach their threshold ("you stupid
 f***ing idiot" is insult and profanity), the flag carries the most serious one (threat >
 harassment > insult > profanity), the highest severity among them, and the terms of all
-of them, so a supervisor sees one entry per hostile utterance. A flag raised on a partial
+of them (each once, none inside a longer one), so a supervisor sees one entry per
+hostile utterance. A flag raised on a partial
 is re-sent with ``final=True`` when the final text still has it (same turn and
 category; consumers update, not add), or with ``withdrawn=True`` when it does not. When a
 more serious category appears later in the same utterance, the old flag is withdrawn and
