@@ -316,9 +316,11 @@ class HostilityScorer:
             # thresholds decide): the statistical model catches wording no rule lists
             # (sarcasm, condescension, veiled menace), reported as harassment.
             prepared = self.model_text(text)
-            verdict = self.model.verdict(prepared)
+            verdict = (
+                self.model.verdict(prepared) if len(prepared.split()) >= MODEL_MIN_WORDS else None
+            )
             if (
-                len(prepared.split()) >= MODEL_MIN_WORDS
+                verdict is not None
                 and verdict.probability >= self.settings.model_threshold
                 and self._content_agrees(prepared)
             ):
