@@ -8,10 +8,10 @@ One flag per utterance: when several categories reach their threshold ("you stup
 f***ing idiot" is insult and profanity), the flag carries the most serious one (threat >
 harassment > insult > profanity), the highest severity among them, and the terms of all
 of them (each once, none inside a longer one), so a supervisor sees one entry per
-hostile utterance. A flag raised on a partial
-is re-sent with ``final=True`` when the final text still has it (same turn and
-category; consumers update, not add), or with ``withdrawn=True`` when it does not. When a
-more serious category appears later in the same utterance, the old flag is withdrawn and
+hostile utterance. A flag raised on a partial is re-sent with ``final=True`` when the
+final text still has it (same turn and category; consumers update, not add), or with
+``withdrawn=True`` when it does not. When a more serious category appears later in the
+same utterance, the old flag is withdrawn and
 the new one raised (in that order).
 
 ``set_direction`` and ``reload`` re-judge the call from its segments so far and return
