@@ -119,8 +119,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX scorings_session ON scorings (session_id, revision)",
     ),
+    (  # v3: settled text is a new row for the same utterance; the live row stays
+        "ALTER TABLE segments ADD COLUMN revised INTEGER NOT NULL DEFAULT 0",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _latest_per_utterance(segments) -> list[Segment]:
+    """Each utterance once, with its last text (settled text replaces the live final),
+    in the order utterances were first decided."""
+    latest: dict[int, Segment] = {}
+    for segment in segments:
+        latest[segment.utterance_id] = segment
+    return list(latest.values())
 
 
 # ---- what is stored and read back ----
@@ -611,7 +623,7 @@ class SqliteStore(SessionStore):
             ).fetchone()
             segments = conn.execute(
                 "SELECT speaker, utterance_id, start_s, end_s, text, latency, avg_logprob, "
-                "no_speech_prob FROM segments WHERE session_id = ? ORDER BY seq",
+                "no_speech_prob, revised FROM segments WHERE session_id = ? ORDER BY seq",
                 (session_id,),
             ).fetchall()
             events = conn.execute(
@@ -649,7 +661,7 @@ class SqliteStore(SessionStore):
             ended_at=ended_at,
             devices=tuple(d for d in devices.split("\n") if d),
             audio_path=row[22] or "",
-            segments=[
+            segments=_latest_per_utterance(
                 Segment(
                     speaker=r[0],
                     utterance_id=int(r[1]),
@@ -660,9 +672,10 @@ class SqliteStore(SessionStore):
                     latency=float(r[5]),
                     avg_logprob=float(r[6]),
                     no_speech_prob=float(r[7]),
+                    revised=bool(r[8]),
                 )
                 for r in segments
-            ],
+            ),
         )
         buckets: dict[str, list[Any]] = {
             "step": session.step_events,
@@ -963,8 +976,8 @@ class SqliteSessionWriter(SessionWriter):
             self._duration = max(self._duration, s.end)
             conn.execute(
                 """INSERT INTO segments (session_id, seq, utterance_id, speaker, start_s, end_s,
-                    text, latency, avg_logprob, no_speech_prob)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    text, latency, avg_logprob, no_speech_prob, revised)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     self.session_id,
                     self._seq,
@@ -976,6 +989,7 @@ class SqliteSessionWriter(SessionWriter):
                     s.latency,
                     s.avg_logprob,
                     s.no_speech_prob,
+                    int(s.revised),
                 ),
             )
             return

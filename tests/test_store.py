@@ -166,7 +166,7 @@ def test_old_schema_is_migrated_keeping_its_sessions(tmp_path: Path) -> None:
 
     store = SqliteStore(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 2
+    assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 3
     conn.close()
     session = store.load_session(7)
     assert session.meta.title == "an old call"
@@ -318,3 +318,23 @@ def test_status_tells_recording_from_interrupted(tmp_path: Path) -> None:
     other = store.start_session(SessionMeta(source="y"))
     other.close(_summary())
     assert store.load_session(other.session_id).info.status == "complete"
+
+
+def test_settled_text_replaces_the_live_line_when_read_back(tmp_path: Path) -> None:
+    """A revised final is a second row for the same utterance: readers get the settled
+    text in the utterance's place; the live row stays in the file."""
+    store = SqliteStore(tmp_path / "s.db")
+    writer = store.start_session(SessionMeta(source="t", title="t", started_at=time.time()))
+    writer(SegmentEvent(Segment("agent", 0, 0.0, 2.0, "thanks for coling", True, latency=0.5)))
+    writer(SegmentEvent(Segment("customer", 1, 2.5, 4.0, "hi", True, latency=0.4)))
+    writer(SegmentEvent(Segment("agent", 0, 0.0, 2.0, "Thanks for calling.", True,
+                                latency=31.0, revised=True)))  # fmt: skip
+    writer(_summary(4.0))
+    session = store.load_session(writer.session_id)
+    assert [(s.utterance_id, s.text, s.revised) for s in session.segments] == [
+        (0, "Thanks for calling.", True),
+        (1, "hi", False),
+    ]
+    conn = sqlite3.connect(tmp_path / "s.db")
+    rows = conn.execute("SELECT text, revised FROM segments ORDER BY seq").fetchall()
+    assert rows == [("thanks for coling", 0), ("hi", 0), ("Thanks for calling.", 1)]
