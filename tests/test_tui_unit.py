@@ -329,3 +329,26 @@ async def test_a_flag_raised_on_partial_text_is_confirmed_by_the_final_text():
         [shown] = app.flags_view.texts()
         assert "(partial)" not in shown and "You useless bastards, honestly." in shown
         assert len(app._notifications) == toasts  # confirmed, not a second toast
+
+
+@pytest.mark.anyio
+async def test_settled_text_replaces_lines_removes_empty_ones_and_inserts_in_time_order():
+    app = MonitorApp(show_ui_cpu=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.feed(opening_events())
+        app.feed(closing_events())
+        await pilot.pause()
+        before = app.transcript.lines_text()
+        settled = [
+            seg("agent", 0, 0.4, 4.9, "Thanks for calling Brightline."),
+            seg("customer", 7, 39.0, 40.0, ""),  # the settle pass heard nothing there
+            seg("customer", 99, 10.3, 10.8, "Right."),  # speech the live pass missed
+        ]
+        app.feed([SegmentEvent(replace(e.segment, revised=True)) for e in settled])
+        await pilot.pause()
+        lines = app.transcript.lines_text()
+        assert lines[0].endswith("AGENT Thanks for calling Brightline.")
+        assert len(lines) == len(before)  # one removed, one inserted
+        assert not any(line.endswith("CUST  Okay. Bye.") for line in lines)
+        right = next(i for i, line in enumerate(lines) if line.endswith("Right."))
+        assert lines[right - 1].startswith("0:05 CUST") and lines[right + 1].startswith("0:10")

@@ -1,4 +1,5 @@
-"""Live transcript: one line per utterance, partial text dimmed and replaced in place."""
+"""Live transcript: one line per utterance, partial text dimmed and replaced in place;
+settled text replaces a line's final text, and an utterance left without text goes."""
 
 from __future__ import annotations
 
@@ -31,8 +32,10 @@ class TranscriptLine(Static):
     """One utterance of one speaker."""
 
     plain = ""
+    start = 0.0
 
     def set_segment(self, segment: Segment) -> None:
+        self.start = segment.start
         text = segment_text(segment)
         self.plain = text.plain
         self.set_classes(f"speaker-{segment.speaker}" + ("" if segment.final else " partial"))
@@ -56,11 +59,20 @@ class TranscriptView(VerticalScroll):
         """Add or replace the line of ``segment``'s utterance."""
         key = (segment.speaker, segment.utterance_id)
         line = self._lines.get(key)
+        if segment.final and not segment.text.strip():
+            if line is not None:  # nothing was said after all
+                self._lines.pop(key).remove()
+            return
         if line is None:
             line = TranscriptLine()
             line.set_segment(segment)
+            later = next((ln for ln in self._lines.values() if ln.start > segment.start), None)
             self._lines[key] = line
-            self.mount(line)
+            # settled text for speech the live pass had dropped goes where it was said
+            if segment.revised and later is not None:
+                self.mount(line, before=later)
+            else:
+                self.mount(line)
             self._trim()
         else:
             line.set_segment(segment)
@@ -68,8 +80,8 @@ class TranscriptView(VerticalScroll):
             self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def lines_text(self) -> list[str]:
-        """The plain text of every line, oldest first (what the user reads)."""
-        return [line.plain for line in self._lines.values()]
+        """The plain text of every line, in screen order (what the user reads)."""
+        return [line.plain for line in self.query(TranscriptLine)]
 
     def _trim(self) -> None:
         while len(self._lines) > self.max_lines:
