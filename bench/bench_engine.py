@@ -54,6 +54,8 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     first_partials: list[float] = field(default_factory=list)
     text: dict[str, list[str]] = field(default_factory=lambda: {s: [] for s in SPEAKERS})
+    settled: dict[str, str] = field(default_factory=dict)  # each utterance's last text
+    settle_delays: list[float] = field(default_factory=list)
     cpu_s: float = 0.0
     audio_s: float = 0.0
     rss_mb: float = 0.0
@@ -100,6 +102,7 @@ def run_callmon(path: Path) -> Run:
     )  # fmt: skip
     t_wall0 = 0.0
     seen: set[int] = set()
+    latest: dict[int, dict] = {}
     assert proc.stdout is not None
     for line in proc.stdout:
         received = time.time()
@@ -109,6 +112,10 @@ def run_callmon(path: Path) -> Run:
             run.startup_s = t_wall0 - launched
         elif event["type"] == "segment":
             if event["final"]:
+                latest[event["utterance_id"]] = event
+            if event.get("revised"):
+                run.settle_delays.append(event["latency"])
+            elif event["final"]:
                 run.latencies.append(event["latency"])
                 run.text[event["speaker"]].append(event["text"])
             elif event["utterance_id"] not in seen:
@@ -118,6 +125,8 @@ def run_callmon(path: Path) -> Run:
             run.audio_s = event["duration"]
             run.dropped = event["dropped_blocks"]
     proc.wait()
+    ordered = sorted(latest.values(), key=lambda e: (e["start"], e["end"]))
+    run.settled = {s: " ".join(e["text"] for e in ordered if e["speaker"] == s) for s in SPEAKERS}
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     run.cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     run.rss_mb = after.ru_maxrss / 1024
@@ -233,10 +242,14 @@ def main() -> None:
     row("peak RSS (MB)", [fmt(r.rss_mb, 0) for r in rows])
     row("dropped blocks", [str(r.dropped) if r is ours else "-" for r in rows])
     row("start-up to listening (s)", [fmt(r.startup_s) for r in rows])
+    row("settled text after speech p50/p95 (s)", [
+        f"{fmt(percentile(r.settle_delays, 50), 1)} / {fmt(percentile(r.settle_delays, 95), 1)}"
+        if r.settle_delays else "-" for r in rows
+    ])  # fmt: skip
     for speaker in SPEAKERS:
         offline_wer = wer(reference[speaker], offline[speaker])
         row(
-            f"WER {speaker} vs reference",
+            f"WER {speaker} vs reference (live)",
             [fmt(wer(reference[speaker], " ".join(r.text[speaker])), 3) for r in rows],
         )
         ratios = [
@@ -244,6 +257,11 @@ def main() -> None:
             for r in rows
         ]
         row(f"  (offline faster-whisper: {offline_wer:.3f})", [f"x{x:.2f} offline" for x in ratios])
+        settled = wer(reference[speaker], ours.settled[speaker])
+        print(
+            f"  settled text (callmon): {settled:.3f} = x{settled / max(offline_wer, 1e-9):.2f}"
+            f" offline, {wer(offline[speaker], ours.settled[speaker]):.3f} WER vs offline text"
+        )
         moved = wer(reference[speaker], shifted[speaker])
         ratio = moved / max(offline_wer, 1e-9)
         print(f"  (offline, {SHIFT_S:.0f} s silence in front: {moved:.3f} = x{ratio:.2f})")
@@ -253,6 +271,8 @@ def main() -> None:
         [fmt(wer(total_ref, " ".join(" ".join(r.text[s]) for s in SPEAKERS)), 3) for r in rows],
     )
     print(f"{'offline WER both channels':34}{wer(total_ref, ' '.join(offline.values())):>24.3f}")
+    settled_all = " ".join(ours.settled[s] for s in SPEAKERS)
+    print(f"{'settled WER both channels':34}{wer(total_ref, settled_all):>24.3f}")
 
 
 if __name__ == "__main__":

@@ -176,6 +176,8 @@ class Transcriber:
                 device=self.device,
                 compute_type=self.compute_type,
                 cpu_threads=asr.cpu_threads,
+                # a second worker decodes settle windows beside live text (+15-30 MB)
+                num_workers=2 if asr.settle else 1,
                 local_files_only=self.resolved.origin != "hub",
             )
         except Exception as exc:
@@ -227,8 +229,10 @@ class Transcriber:
         with self._lock:
             text, logprob, no_speech = self._decode(features, window, prompt)
             ratio = compression_ratio(text)
-            if not partial and window < FULL_WINDOW_FRAMES and (
-                ratio > 2.4 or (logprob < -1.0 and no_speech < 0.5)
+            if (
+                not partial
+                and window < FULL_WINDOW_FRAMES
+                and (ratio > 2.4 or (logprob < -1.0 and no_speech < 0.5))
             ):
                 window = FULL_WINDOW_FRAMES
                 text, logprob, no_speech = self._decode(features, window, prompt)

@@ -212,6 +212,7 @@ class AsrConfig:
     allow_download: bool = False
     min_window_s: float = 10.0
     partials: bool = True
+    settle: bool = True
     first_partial_s: float = 0.4
     partial_interval_s: float = 1.0
     bias_with_names: bool = True
@@ -311,6 +312,7 @@ def _parse_asr(r: TableReader) -> AsrConfig:
         allow_download=r.bool("allow_download", False),
         min_window_s=r.float("min_window_s", 10.0, lo=1.0, hi=30.0),
         partials=r.bool("partials", True),
+        settle=r.bool("settle", True),
         first_partial_s=r.float("first_partial_s", 0.4, lo=0.2, hi=10.0),
         partial_interval_s=r.float("partial_interval_s", 1.0, lo=0.2, hi=10.0),
         bias_with_names=r.bool("bias_with_names", True),

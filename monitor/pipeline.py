@@ -16,6 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -24,6 +25,7 @@ from monitor.audio import AudioSource, measure_level
 from monitor.config import Config
 from monitor.errors import CallmonError
 from monitor.segmenter import Segmenter
+from monitor.settle import SettledText, Settler
 from monitor.types import (
     AudioChunk,
     ErrorEvent,
@@ -93,7 +95,8 @@ class Pipeline:
         self.summary: SummaryEvent | None = None
         self.latencies: list[float] = []
         self.first_partial_delays: list[float] = []
-        self.counts = {"finals": 0, "partials": 0}
+        self.counts = {"finals": 0, "partials": 0, "revised": 0}
+        self.settle_delays: list[float] = []
         self._call_time = 0.0
         self._t_wall0 = 0.0
 
@@ -173,6 +176,8 @@ class Pipeline:
             self._emit(ErrorEvent(message=f"engine error: {exc!r}", fatal=True))
             self._finish(interrupted=True)
         finally:
+            if getattr(self, "settler", None) is not None:
+                self.settler.close()  # no decode may outlive the call (native teardown)
             self.source.close()
 
     def _emit(self, event: Event) -> None:
@@ -197,10 +202,12 @@ class Pipeline:
         self._cpu0 = time.process_time()
         transcriber = self._transcriber_or_load()
         ids = itertools.count()
+        self._ids = ids
         self.segmenters = {
             speaker: Segmenter(speaker, self.config.vad, self.config.asr, ids, self.partials)
             for speaker in self.source.speakers
         }
+        self.settler = self._make_settler(transcriber)
         self._t_wall0 = self.source.start()
         self.startup_s = time.perf_counter() - started
         self._emit(
@@ -235,6 +242,8 @@ class Pipeline:
                 self._call_time = max(self._call_time, chunk.t_end)
                 if self._paused.is_set():
                     self.segmenters[chunk.speaker].reset()
+                    if self.settler is not None:
+                        self.settler.break_speech(chunk.speaker)
                     continue
                 if self.on_audio is not None:
                     self.on_audio(chunk)
@@ -251,8 +260,39 @@ class Pipeline:
             if partial_queue and not self._backlogged():
                 for speaker in list(partial_queue):
                     self._transcribe(transcriber, partial_queue.pop(speaker))
+            if self.settler is not None:
+                self._apply_settled(self.settler.pump())
             self._stats()
+        if self.settler is not None:
+            self._apply_settled(self.settler.finish())
+            if self.settler.failed is not None:
+                self._emit(ErrorEvent(f"settle pass stopped: {self.settler.failed!r}"))
         self._finish(interrupted=self._stop.is_set())
+
+    def _make_settler(self, transcriber: TranscriberLike) -> Settler | None:
+        if not self.config.asr.settle or not hasattr(transcriber, "model"):
+            return None  # off, or a stand-in transcriber without a Whisper model
+        settler = Settler.for_call(transcriber, self.config, self.source.speakers)
+        for speaker, segmenter in self.segmenters.items():
+            segmenter.on_frames = settler.feeder(speaker)
+        return settler
+
+    def _apply_settled(self, settled: list[SettledText]) -> None:
+        """Replace live finals with settled text (a ``revised`` final per changed utterance)."""
+        segments = self.settler.revisions(settled, self._ids) if self.settler else []
+        now = time.time()
+        revised = []
+        for segment in segments:
+            delay = max(0.0, now - self.settler.t_wall_end(segment.utterance_id, now))
+            segment = replace(segment, latency=round(delay, 4))
+            self.settle_delays.append(delay)
+            self.counts["revised"] += 1
+            revised.append(segment)
+            self._emit(SegmentEvent(segment))
+        if revised and self.judge is not None:
+            revise = getattr(self.judge, "revise", None)
+            if revise is not None:
+                self._emit_all(revise(revised))
 
     def _backlogged(self) -> bool:
         """Audio is waiting: read it first, a final may be in it (finals go before partials)."""
@@ -276,6 +316,11 @@ class Pipeline:
             self.segmenters[utt.speaker].partial_soon(PARTIAL_RETRY_S)
             return
         if not keep and utt.utterance_id not in self._speech_started:
+            if utt.final and self.settler is not None:  # settled text may still land here
+                self.settler.live_final(
+                    Segment(utt.speaker, utt.utterance_id, utt.start, utt.end, "", True),
+                    utt.t_wall_end,
+                )
             return  # nothing was ever shown for it: stay silent
         latency = time.time() - utt.t_wall_end
         segment = Segment(
@@ -289,6 +334,8 @@ class Pipeline:
             no_speech_prob=round(result.no_speech_prob, 4),
             latency=round(latency, 4),
         )
+        if utt.final and self.settler is not None:
+            self.settler.live_final(segment, utt.t_wall_end)
         if utt.final:
             self.counts["finals"] += 1
             self.latencies.append(latency)
@@ -367,5 +414,7 @@ class Pipeline:
             steps=steps,
             flags=len(self.flags()),
             interrupted=interrupted,
+            revised=self.counts["revised"],
+            settle_delay_p50=rounded(percentile(self.settle_delays, 50)),
         )
         self._emit(self.summary)

@@ -136,6 +136,7 @@ def event_to_dict(event: Event) -> dict:
             "final": seg.final,
             "latency": seg.latency,
             "utterance_id": seg.utterance_id,
+            **({"revised": True} if seg.revised else {}),
         }
     data = asdict(event)
     kind = data.pop("type")
@@ -149,7 +150,8 @@ def format_event(event: Event) -> str | None:
     if kind == "segment":
         if not data["final"]:
             return None
-        return f"[{data['start']:7.2f}] {data['speaker']:>8}: {data['text']}"
+        settled = " (settled)" if data.get("revised") else ""
+        return f"[{data['start']:7.2f}] {data['speaker']:>8}{settled}: {data['text']}"
     if kind == "step":
         evidence = data.get("evidence") or ""
         return f"{'':10}step {data['step_id']}: {data['status']} {evidence}".rstrip()

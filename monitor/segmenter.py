@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -84,6 +84,9 @@ class Segmenter:
         self.partials = partials and asr.partials
         self.ids = ids if ids is not None else itertools.count()
         self.model = SileroVad()
+        # Receives (first sample, frames, speech probabilities) of every frame read: the
+        # settle pass reuses them instead of running the VAD a second time.
+        self.on_frames: Callable[[int, np.ndarray, np.ndarray], None] | None = None
         self._pending = np.zeros(0, dtype=np.float32)
         self._pending_start = 0  # sample index of the first pending sample
         self._pending_wall = 0.0
@@ -110,6 +113,8 @@ class Segmenter:
         self._pending = self._pending[n * FRAME :]
         self._pending_start = first + n * FRAME
         probs = self.model(frames)
+        if self.on_frames is not None:
+            self.on_frames(first, frames, probs)
         out: list[Utterance] = []
         partial: Utterance | None = None
         for i, prob in enumerate(probs):

@@ -60,6 +60,7 @@ class Segment:
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
     latency: float = 0.0  # wall seconds from the utterance's last audio entering to emission
+    revised: bool = False  # settled text that replaces this utterance's earlier final
 
 
 # ---- events: what the pipeline emits to the UI, the store and the JSON printer ----
@@ -175,6 +176,8 @@ class SummaryEvent:
     steps: dict[str, str] = field(default_factory=dict)
     flags: int = 0
     interrupted: bool = False
+    revised: int = 0  # utterances whose text the settle pass replaced
+    settle_delay_p50: float | None = None  # wall seconds from end of speech to settled text
     type: Literal["summary"] = "summary"
 
 

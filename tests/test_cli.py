@@ -46,15 +46,22 @@ def test_headless_json_replay_prints_the_call_as_it_happens() -> None:
     assert start["t_wall"] == pytest.approx(time.time(), abs=120)
     assert summary["type"] == "summary"
     segments = [e for e in events if e["type"] == "segment"]
-    finals = [s for s in segments if s["final"]]
+    finals = [s for s in segments if s["final"] and not s.get("revised")]
     partials = [s for s in segments if not s["final"]]
+    settled = [s for s in segments if s.get("revised")]
     assert {s["speaker"] for s in finals} == {"agent", "customer"}
     assert len(finals) == summary["finals"] == 8
     assert partials, "no partial text at 4x real time"
     for seg in segments:
         assert set(seg) >= {"speaker", "start", "end", "text", "final", "latency"}
         assert 0 <= seg["start"] < seg["end"] <= 40.5
-        assert 0 <= seg["latency"] < 10
+        assert 0 <= seg["latency"] < (60 if seg.get("revised") else 10)
+    # settled text (the settle pass) replaces finals already shown, after them
+    assert len(settled) == summary["revised"] > 0
+    for seg in settled:
+        assert seg["final"]
+        live = [f for f in finals if f["utterance_id"] == seg["utterance_id"]]
+        assert live and events.index(live[0]) < events.index(seg)
     # partials of an utterance come before its final
     for final in finals:
         before = [s for s in partials if s["utterance_id"] == final["utterance_id"]]

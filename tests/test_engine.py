@@ -22,7 +22,7 @@ from monitor.pipeline import Pipeline
 from monitor.rules.judge import judge_segments
 from monitor.runner import make_judge
 from monitor.types import Event, FlagEvent, Segment, SegmentEvent, StepEvent, SummaryEvent
-from monitor.wer import word_error_rate
+from monitor.wer import normalise, word_error_rate
 
 pytestmark = pytest.mark.model
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,21 @@ def replay_fixture(name: str, config: Config, transcriber: Transcriber) -> list[
 
 
 def finals(events: list[Event]) -> list[Segment]:
-    return [e.segment for e in events if isinstance(e, SegmentEvent) and e.segment.final]
+    """The live finals, as they were first shown."""
+    return [
+        e.segment
+        for e in events
+        if isinstance(e, SegmentEvent) and e.segment.final and not e.segment.revised
+    ]
+
+
+def settled(events: list[Event]) -> list[Segment]:
+    """Each utterance's last text (settled where the settle pass changed it), in time order."""
+    latest: dict[int, Segment] = {}
+    for e in events:
+        if isinstance(e, SegmentEvent) and e.segment.final:
+            latest[e.segment.utterance_id] = e.segment
+    return sorted(latest.values(), key=lambda s: (s.start, s.end))
 
 
 def reference(name: str) -> dict:
@@ -92,6 +106,17 @@ WER_BOUNDS = {
     "tts-outbound-callback": {"agent": 0.08, "customer": 0.10},
     "tts-inbound-missed-steps": {"agent": 0.12, "customer": 0.06},
     "aws-auto-repairs-40": {"agent": 0.27, "customer": 0.45},
+}
+
+
+# The same for the settled text (the session's final transcript): offline accuracy.
+SETTLED_WER_BOUNDS = {
+    "jfk": {"mixed": 0.05},
+    "pyannote-phonecall": {"mixed": 0.30},
+    "tts-inbound-hostile": {"agent": 0.06, "customer": 0.05},
+    "tts-outbound-callback": {"agent": 0.08, "customer": 0.10},
+    "tts-inbound-missed-steps": {"agent": 0.12, "customer": 0.06},
+    "aws-auto-repairs-40": {"agent": 0.15, "customer": 0.40},
 }
 
 
@@ -115,6 +140,47 @@ def test_final_text_is_close_to_the_reference(
     assert summary.dropped_blocks == 0
 
 
+@pytest.mark.parametrize("name", sorted(SETTLED_WER_BOUNDS))
+def test_settled_text_is_close_to_the_reference(
+    name: str, config: Config, transcriber: Transcriber
+) -> None:
+    events = replay_fixture(name, config, transcriber)
+    ref = reference(name)
+    for speaker, bound in SETTLED_WER_BOUNDS[name].items():
+        hyp = " ".join(s.text for s in settled(events) if s.speaker == speaker)
+        expected = " ".join(
+            t["text"] for t in ref["turns"] if speaker == "mixed" or t["speaker"] == speaker
+        )
+        wer = word_error_rate(expected, hyp)
+        assert wer <= bound, f"{name} {speaker}: settled WER {wer:.3f} > {bound}\n{hyp}"
+
+
+def test_settled_text_is_what_offline_whisper_says(
+    config: Config, transcriber: Transcriber
+) -> None:
+    """The settle pass replays faster-whisper's offline decoding: on the aws agent channel
+    (loudest frame in its first seconds, so the Mel floor is the file's from the start)
+    the settled text is word for word what ``WhisperModel.transcribe`` says offline with
+    the names as initial prompt, and better than the live text against the reference."""
+    events = replay_fixture("aws-auto-repairs-40", config, transcriber)
+    audio, _ = sf.read(AUDIO_DIR / "aws-auto-repairs-40.wav", dtype="float32")
+    offline, _ = transcriber.model.transcribe(
+        audio[:, 0], beam_size=1, language="en", vad_filter=True,
+        vad_parameters={"min_silence_duration_ms": 300},
+        initial_prompt="Platinum Motors, Michelle speaking.",  # the names, as in the config
+    )  # fmt: skip
+    offline_text = " ".join(s.text.strip() for s in offline)
+    ours = " ".join(s.text for s in settled(events) if s.speaker == "agent")
+    assert normalise(ours) == normalise(offline_text)
+    expected = " ".join(t["text"] for t in reference("aws-auto-repairs-40")["turns"]
+                        if t["speaker"] == "agent")  # fmt: skip
+    live = " ".join(s.text for s in finals(events) if s.speaker == "agent")
+    assert word_error_rate(expected, ours) < 0.8 * word_error_rate(expected, live)
+    summary = events[-1]
+    assert isinstance(summary, SummaryEvent)
+    assert summary.revised == sum(isinstance(e, SegmentEvent) and e.segment.revised for e in events)
+
+
 @pytest.mark.parametrize(
     "name", ["tts-inbound-hostile", "tts-outbound-callback", "aws-auto-repairs-40"]
 )
@@ -123,7 +189,7 @@ def test_speakers_come_from_the_right_channel(
 ) -> None:
     """Each final segment is louder on its own speaker's channel (agent left, customer right)."""
     audio, rate = sf.read(AUDIO_DIR / f"{name}.wav", dtype="float32")
-    segments = finals(replay_fixture(name, config, transcriber))
+    segments = settled(replay_fixture(name, config, transcriber))
     assert {s.speaker for s in segments} == {"agent", "customer"}
     for segment in segments:
         span = audio[int(segment.start * rate) : int(segment.end * rate)]

@@ -1,5 +1,7 @@
 """Live behaviour of CallJudge: partial flags, withdrawal, windows, stay_polite, direction."""
 
+from dataclasses import replace
+
 from monitor.config import CallConfig
 from monitor.rules.judge import CallJudge, judge_segments
 from monitor.rules.settings import HostilitySettings, RulesConfig
@@ -214,3 +216,35 @@ def test_a_more_serious_category_later_in_the_utterance_replaces_the_flag() -> N
     flags = [e for e in events if isinstance(e, FlagEvent)]
     assert [(f.category, f.withdrawn) for f in flags] == [(first.category, True), ("threat", False)]
     assert [(f.category, f.final) for f in judge.flags()] == [("threat", True)]
+
+
+def test_settled_text_rejudges_the_call_and_sends_only_what_changed() -> None:
+    """Settled text replaces live finals: a greeting the live text garbled is covered, a
+    flag on words the settled text no longer has is withdrawn, nothing else is re-sent."""
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound", company="Acme"))
+    judge.feed(seg(0, "agent", "Thank you for coling. How can I help?", 0.0))
+    judge.feed(seg(1, "customer", "My parcel is so damn late, you idiot.", 3.0))
+    assert status(judge)["greet_company"] == "pending"
+    assert [f.turn for f in judge.flags()] == [1]
+    polite_before = status(judge)["stay_polite"]
+    settled = [
+        replace(seg(0, "agent", "Thank you for calling Acme. How can I help?", 0.0), revised=True),
+        replace(seg(1, "customer", "My parcel is so late, you see.", 3.0), revised=True),
+    ]
+    events = judge.revise(settled)
+    steps = {e.step_id: e.status for e in events if isinstance(e, StepEvent)}
+    assert steps["greet_company"] == "covered"
+    assert "offer_help" not in steps  # covered before and after: not re-sent
+    flags = [e for e in events if isinstance(e, FlagEvent)]
+    assert len(flags) == 1 and flags[0].withdrawn and flags[0].turn == 1
+    assert judge.flags() == []
+    assert polite_before == "covered" and status(judge)["stay_polite"] == "n/a"
+
+
+def test_settled_text_for_speech_the_live_pass_dropped_is_judged_in_time_order() -> None:
+    judge = CallJudge(RulesConfig(), CallConfig(direction="inbound", company="Acme"))
+    judge.feed(seg(5, "customer", "Hello?", 4.0))
+    events = judge.revise([replace(seg(9, "agent", "Acme, how can I help?", 0.0), revised=True)])
+    covered = {e.step_id for e in events if isinstance(e, StepEvent) and e.status == "covered"}
+    assert {"greet_company", "offer_help"} <= covered
+    assert [s.utterance_id for s in judge._segments.values()] == [9, 5]

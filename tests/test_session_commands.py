@@ -188,11 +188,16 @@ def test_a_headless_replay_is_a_session_unless_no_store(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     printed = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    finals = [e["text"] for e in printed if e["type"] == "segment" and e["final"]]
+    latest: dict[int, str] = {}  # each utterance's last text: settled where it was revised
+    for e in printed:
+        if e["type"] == "segment" and e["final"]:
+            latest[e["utterance_id"]] = e["text"]
+    finals = list(latest.values())
     store = open_store(StoreConfig(path=str(db)))
     session = store.load_session("last")
     assert session.info.status == "complete" and session.summary is not None
     assert [s.text for s in session.segments] == finals
+    assert any(s.revised for s in session.segments)
     printed_flags = {(e["turn"], e["category"]) for e in printed
                      if e["type"] == "flag" and not e["withdrawn"]}  # fmt: skip
     assert {(f.turn, f.category) for f in session.scoring.flags} <= printed_flags

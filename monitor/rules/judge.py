@@ -104,6 +104,17 @@ class CallJudge:
             events += self._judge_steps(segment)
         return events
 
+    def revise(self, segments: list[Segment]) -> list[Event]:
+        """Settled text replaces earlier finals: re-judge the call; returns what changed."""
+        known = self._segments
+        added = any(s.utterance_id not in known for s in segments)
+        for segment in segments:
+            known[segment.utterance_id] = segment
+        if added:  # text for speech the live pass had dropped: put it in time order
+            self._segments = dict(sorted(known.items(), key=lambda item: item[1].end))
+        user = self._direction if self._decided_by == "user" else None
+        return self._rejudge(self.rules, self._call, user)
+
     def start(self) -> list[Event]:
         """The initial checklist (and the direction when config sets it), for the UI."""
         events: list[Event] = []
@@ -431,9 +442,7 @@ def _widest(terms: Iterable[str]) -> tuple[str, ...]:
     """Each term once, leaving out those inside a longer one ("moron" in "you
     incompetent moron"), so a flag reads as the words that were said."""
     unique = tuple(dict.fromkeys(terms))
-    return tuple(
-        t for t in unique if not any(t != o and f" {t} " in f" {o} " for o in unique)
-    )
+    return tuple(t for t in unique if not any(t != o and f" {t} " in f" {o} " for o in unique))
 
 
 def judge_segments(
