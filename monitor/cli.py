@@ -184,8 +184,28 @@ def _config_path(args: argparse.Namespace) -> int:
     return 0
 
 
+def tune_malloc() -> None:
+    """Keep glibc from hoarding freed memory, before any worker thread starts.
+
+    By default each busy thread (CTranslate2's, onnxruntime's, the engine's and the settle
+    pass's) gets its own heap arena, and freed buffers of a few MB (Mel features, audio
+    windows) stay in them. Two arenas, and buffers from 4 MB up returned to the system
+    when freed: on the aws call at --speed 0, peak RSS about 430 -> 375 MB for 0.01 CPU-s
+    per audio second of extra system time."""
+    if not sys.platform.startswith("linux"):
+        return
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to tune
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+        libc.mallopt(-3, 4 * 1024 * 1024)  # M_MMAP_THRESHOLD (also stops it from growing)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    tune_malloc()
     try:
         return _dispatch(argv)
     except KeyboardInterrupt:
