@@ -72,6 +72,8 @@ def main() -> None:
         ("held-out 8 (blind, never tuned on)", CALLS / "heldout8"),
         ("held-out 9 (blind, never tuned on)", CALLS / "heldout9"),
         ("held-out 10 (blind, tuned on after its first measurement)", CALLS / "heldout10"),
+        ("held-out 11 (blind, tuned on after its first measurement)", CALLS / "heldout11"),
+        ("held-out 12 (blind, never tuned on)", CALLS / "heldout12"),
         ("audio fixtures", AUDIO),
     )
     for name, folder in sets:
