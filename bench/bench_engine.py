@@ -16,6 +16,7 @@ in one run:
   Whisper servers work).
 
 Usage: python bench/bench_engine.py [--file WAV] [--seconds N] [--skip-baseline]
+                                    [--config PATH]   (e.g. one with [asr] settle = false)
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def clip(path: Path, seconds: float | None, folder: Path) -> Path:
     return out
 
 
-def run_callmon(path: Path) -> Run:
+def run_callmon(path: Path, config: Path | None = None) -> Run:
     """The real console command, paced at 1x; every JSON line is timed as it arrives."""
     run = Run("callmon")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
@@ -97,7 +98,7 @@ def run_callmon(path: Path) -> Run:
     launched = time.time()
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor.cli", "replay", str(path), "--headless", "--json",
-         "--speed", "1", "--no-store"],
+         "--speed", "1", "--no-store", *(["--config", str(config)] if config else [])],
         stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT,
     )  # fmt: skip
     t_wall0 = 0.0
@@ -207,6 +208,7 @@ def main() -> None:
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--seconds", type=float, help="only the first N seconds of the file")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--config", type=Path, help="callmon config (default: config.toml)")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     call_json = args.file.with_suffix("").with_suffix(".call.json")
@@ -215,7 +217,7 @@ def main() -> None:
         path = clip(args.file, args.seconds, Path(tmp))
         print(f"file: {args.file.name}{f' (first {args.seconds:.0f} s)' if args.seconds else ''}")
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}")
-        ours = run_callmon(path)
+        ours = run_callmon(path, args.config)
         from monitor.asr import Transcriber
 
         config = load_config(ROOT / "config.toml")
