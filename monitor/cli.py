@@ -205,8 +205,8 @@ def tune_malloc() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    tune_malloc()
     try:
+        tune_malloc()
         return _dispatch(argv)
     except KeyboardInterrupt:
         return 130
