@@ -120,20 +120,24 @@ SETTLED_WER_BOUNDS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(WER_BOUNDS))
-def test_final_text_is_close_to_the_reference(
-    name: str, config: Config, transcriber: Transcriber
-) -> None:
-    events = replay_fixture(name, config, transcriber)
+def assert_wer_within(name: str, segments: list[Segment], bounds: dict[str, float]) -> None:
     ref = reference(name)
-    segments = finals(events)
-    for speaker, bound in WER_BOUNDS[name].items():
+    for speaker, bound in bounds.items():
         hyp = " ".join(s.text for s in segments if s.speaker == speaker)
         expected = " ".join(
             t["text"] for t in ref["turns"] if speaker == "mixed" or t["speaker"] == speaker
         )
         wer = word_error_rate(expected, hyp)
         assert wer <= bound, f"{name} {speaker}: WER {wer:.3f} > {bound}\n{hyp}"
+
+
+@pytest.mark.parametrize("name", sorted(WER_BOUNDS))
+def test_final_text_is_close_to_the_reference(
+    name: str, config: Config, transcriber: Transcriber
+) -> None:
+    events = replay_fixture(name, config, transcriber)
+    segments = finals(events)
+    assert_wer_within(name, segments, WER_BOUNDS[name])
     summary = events[-1]
     assert isinstance(summary, SummaryEvent)
     assert summary.finals == len(segments)
@@ -145,14 +149,7 @@ def test_settled_text_is_close_to_the_reference(
     name: str, config: Config, transcriber: Transcriber
 ) -> None:
     events = replay_fixture(name, config, transcriber)
-    ref = reference(name)
-    for speaker, bound in SETTLED_WER_BOUNDS[name].items():
-        hyp = " ".join(s.text for s in settled(events) if s.speaker == speaker)
-        expected = " ".join(
-            t["text"] for t in ref["turns"] if speaker == "mixed" or t["speaker"] == speaker
-        )
-        wer = word_error_rate(expected, hyp)
-        assert wer <= bound, f"{name} {speaker}: settled WER {wer:.3f} > {bound}\n{hyp}"
+    assert_wer_within(name, settled(events), SETTLED_WER_BOUNDS[name])
 
 
 def test_settled_text_is_what_offline_whisper_says(
