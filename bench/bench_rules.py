@@ -46,12 +46,28 @@ def per_turn_times() -> list[float]:
     return times
 
 
+def rejudge_time(turns: int = 1000) -> float:
+    """Seconds to re-judge a ``turns``-turn call after settled text changed one utterance."""
+    from dataclasses import replace
+
+    texts = [t for p in sorted(CALLS.glob("heldout5/*.call.json")) for t in load_call(p).turns]
+    judge = CallJudge(Config().rules, CallConfig(direction="inbound"))
+    for index in range(turns):
+        turn = texts[index % len(texts)]
+        judge.feed(Segment(turn.speaker, index, 2.5 * index, 2.5 * index + 2, turn.text, True))  # type: ignore[arg-type]
+    changed = Segment("agent", turns // 2, 0.0, 2.0, "thanks for calling", True, revised=True)
+    t0 = time.perf_counter()
+    judge.revise([replace(changed, start=2.5 * (turns // 2))])
+    return time.perf_counter() - t0
+
+
 def main() -> None:
     times = sorted(per_turn_times())
     print(
         f"per-turn scoring: median {statistics.median(times) * 1000:.3f} ms, "
         f"p95 {times[int(len(times) * 0.95)] * 1000:.3f} ms over {len(times)} turns"
     )
+    print(f"re-judge a 1,000-turn call after settled text: {rejudge_time() * 1000:.1f} ms")
     t0 = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "monitor.cli", "score", str(DEV), "--json"],

@@ -131,6 +131,7 @@ class HostilityScorer:
     def __init__(self, pack: LanguagePack, settings: HostilitySettings) -> None:
         self.pack = pack
         self.settings = settings
+        self._flags_memo: dict[str, tuple[CategoryScore, ...]] = {}
         self.aimed_bonus = (
             pack.aimed_bonus if settings.aimed_bonus is None else settings.aimed_bonus
         )
@@ -293,7 +294,16 @@ class HostilityScorer:
         return hits
 
     def flags(self, text: str) -> list[CategoryScore]:
-        """Categories whose summed weight reaches the configured threshold."""
+        """Categories whose summed weight reaches the configured threshold (remembered per
+        text, so re-judging a call scores only the utterances whose words changed)."""
+        memo = self._flags_memo
+        if text not in memo:
+            if len(memo) >= 20_000:
+                memo.clear()
+            memo[text] = tuple(self._flags(text))
+        return list(memo[text])
+
+    def _flags(self, text: str) -> list[CategoryScore]:
         if not self.settings.enabled:
             return []
         totals: dict[str, list[Hit]] = {}

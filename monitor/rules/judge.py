@@ -151,9 +151,16 @@ class CallJudge:
         old_flags = {(f.turn, f.category): f for f in self.flags()}
         old_direction = (self._direction, self._decided_by)
         segments, finished_at = list(self._segments.values()), self._finished_at
+        same_matchers = (
+            rules is self.rules
+            and (call.company, call.agent_name) == (self._call.company, self._call.agent_name)
+        )
+        matchers = (self.etiquette, self.scorer)
         if direction:
             call = replace(call, direction=direction)
         self.__init__(rules, call)  # type: ignore[misc]
+        if same_matchers:  # keep what they remember of the texts seen so far
+            self.etiquette, self.scorer = matchers
         if direction:
             self._decided_by = decided_by
         for segment in segments:
