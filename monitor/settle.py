@@ -198,6 +198,7 @@ class SettlePass:
         self._skipped = 0  # channel samples left out of the joined stream so far
         self._last_chunk_end = 0
         self._loudest = -np.inf  # highest log10 Mel energy heard so far
+        self._mel_next = 0  # the next joined-stream frame to take into ``_loudest``
         self._seek = 0  # in frames of the joined stream
         # faster-whisper's ``initial_prompt``: the first context, until later text pushes it out
         self._tokens: list[int] = decoder.initial_tokens(speaker)
@@ -219,9 +220,11 @@ class SettlePass:
         self._trim_channel()
 
     def break_speech(self) -> None:
-        """The audio stops here for a while (pause): close the speech in progress."""
+        """The audio stops here for a while (pause, end of call): close the speech in
+        progress; its last frames count for the loudest frame as offline's do."""
         for chunk in self.chunker.finish():
             self._join(*chunk)
+        self._update_loudest(final=True)
         self._trim_channel()
 
     # ---- output ----
@@ -303,12 +306,27 @@ class SettlePass:
         joined = self._joined
         self._skipped += start - self._last_chunk_end
         self._last_chunk_end = end
-        context = joined.audio[-STFT_REACH:]
-        self._loudest = max(self._loudest, float(log_mel(np.concatenate([context, audio])).max()))
         joined.audio = np.concatenate([joined.audio, audio.astype(np.float32, copy=False)])
         joined.total += len(audio)
         joined.ends.append(joined.total)
         joined.silence_before.append(self._skipped)
+        self._update_loudest()
+
+    def _update_loudest(self, final: bool = False) -> None:
+        """The loudest Mel frame so far, over exactly the frames offline computes on the
+        joined stream (each one once its 400-sample window is all there)."""
+        joined = self._joined
+        reach = STFT_REACH // 2  # a frame reads 200 samples either side of its centre
+        end = joined.total // HOP + 1 if final else max(0, (joined.total - reach) // HOP + 1)
+        start = self._mel_next
+        if end <= start:
+            return
+        lo = max(0, (start - 2) * HOP)  # two frames before: their centre padding is dropped
+        hi = joined.total if final else (end - 1) * HOP + reach
+        mel = log_mel(joined.audio[lo - joined.offset : hi - joined.offset])
+        first = start - lo // HOP
+        self._loudest = max(self._loudest, float(mel[:, first : first + end - start].max()))
+        self._mel_next = end
 
     def _trim_channel(self) -> None:
         keep_from = min(self.chunker.earliest_needed, self._channel_start + len(self._channel))
