@@ -26,10 +26,15 @@ import logging
 import queue
 import threading
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from monitor.types import SAMPLE_RATE, Speaker
+
+if TYPE_CHECKING:  # faster-whisper is imported when a call starts, not with the engine
+    from faster_whisper.vad import VadOptions
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +45,11 @@ MARGIN_FRAMES = 3  # frames of audio kept before a window, so its first frames s
 TIME_PRECISION = 0.02  # seconds per timestamp token
 
 
-@dataclass(frozen=True)
-class ChunkRules:
+def offline_vad() -> VadOptions:
     """faster-whisper's VAD options, as the offline comparison in ``bench/`` uses them."""
+    from faster_whisper.vad import VadOptions
 
-    threshold: float = 0.5
-    neg_threshold: float = 0.35
-    min_silence_ms: int = 300
-    speech_pad_ms: int = 400
+    return VadOptions(min_silence_duration_ms=300)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,10 @@ class SettledText:
 
 
 class SpeechChunker:
-    """``faster_whisper.vad.get_speech_timestamps`` (max_speech = inf), one frame at a time.
+    """``faster_whisper.vad.get_speech_timestamps``, one frame at a time, for its options
+    ``threshold``, ``neg_threshold``, ``min_silence_duration_ms`` and ``speech_pad_ms``
+    (speech is never cut at a maximum length and no chunk is too short, as offline's
+    defaults have it).
 
     ``push`` takes 512-sample frames with their speech probabilities and returns the
     padded chunks ``(start_sample, end_sample)`` whose bounds can no longer change.
@@ -73,10 +78,16 @@ class SpeechChunker:
 
     FRAME = 512
 
-    def __init__(self, rules: ChunkRules = ChunkRules()) -> None:
-        self.rules = rules
-        self.pad = rules.speech_pad_ms * SAMPLE_RATE // 1000
-        self.min_silence = rules.min_silence_ms * SAMPLE_RATE / 1000
+    def __init__(self, options: VadOptions | None = None) -> None:
+        options = options or offline_vad()
+        self.threshold = options.threshold
+        self.neg_threshold = (
+            options.neg_threshold
+            if options.neg_threshold is not None
+            else max(options.threshold - 0.15, 0.01)  # faster-whisper's default
+        )
+        self.pad = options.speech_pad_ms * SAMPLE_RATE // 1000
+        self.min_silence = options.min_silence_duration_ms * SAMPLE_RATE / 1000
         self._triggered = False
         self._temp_end = 0
         self._open: int | None = None  # raw end of speech whose padded end is undecided
@@ -90,13 +101,13 @@ class SpeechChunker:
         for i, prob in enumerate(probs):
             sample = first_sample + i * self.FRAME
             self._position = sample + self.FRAME
-            if prob >= self.rules.threshold and self._temp_end:
+            if prob >= self.threshold and self._temp_end:
                 self._temp_end = 0
-            if prob >= self.rules.threshold and not self._triggered:
+            if prob >= self.threshold and not self._triggered:
                 self._triggered = True
                 out += self._speech_started(sample)
                 continue
-            if prob < self.rules.neg_threshold and self._triggered:
+            if prob < self.neg_threshold and self._triggered:
                 if not self._temp_end:
                     self._temp_end = sample
                 if sample - self._temp_end >= self.min_silence:
@@ -187,11 +198,11 @@ class SettlePass:
     takes its result; at the end of the call ``break_speech`` and decode while ``left``."""
 
     def __init__(
-        self, speaker: Speaker, decoder: WindowDecoder, rules: ChunkRules = ChunkRules()
+        self, speaker: Speaker, decoder: WindowDecoder, options: VadOptions | None = None
     ) -> None:
         self.speaker = speaker
         self.decoder = decoder
-        self.chunker = SpeechChunker(rules)
+        self.chunker = SpeechChunker(options)
         self._channel = np.zeros(0, np.float32)
         self._channel_start = 0  # channel sample index of ``_channel[0]``
         self._joined = _Joined()
@@ -345,13 +356,10 @@ class SettlePass:
 
 
 def log_mel(audio: np.ndarray) -> np.ndarray:
-    """Whisper's log10 Mel spectrogram before its floor and scaling (80 Mel bins)."""
-    from faster_whisper.feature_extractor import FeatureExtractor
-
-    extractor = _extractor()
-    assert isinstance(extractor, FeatureExtractor)
+    """Whisper's log10 Mel spectrogram before its floor and scaling (80 Mel bins): the
+    first half of ``FeatureExtractor.__call__``, whose floor needs the whole file."""
+    extractor, window = _extractor()
     waveform = np.pad(audio.astype(np.float32, copy=False), (0, HOP))
-    window = np.hanning(extractor.n_fft + 1)[:-1].astype(np.float32)
     stft = extractor.stft(
         waveform, extractor.n_fft, extractor.hop_length, window=window, return_complex=True
     ).astype(np.complex64)
@@ -359,16 +367,12 @@ def log_mel(audio: np.ndarray) -> np.ndarray:
     return np.log10(np.clip(extractor.mel_filters @ magnitudes, 1e-10, None))
 
 
-_EXTRACTOR = None
-
-
+@lru_cache(maxsize=1)
 def _extractor():
-    global _EXTRACTOR
-    if _EXTRACTOR is None:
-        from faster_whisper.feature_extractor import FeatureExtractor
+    from faster_whisper.feature_extractor import FeatureExtractor
 
-        _EXTRACTOR = FeatureExtractor()
-    return _EXTRACTOR
+    extractor = FeatureExtractor()
+    return extractor, np.hanning(extractor.n_fft + 1)[:-1].astype(np.float32)
 
 
 @dataclass(frozen=True, slots=True)

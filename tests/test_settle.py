@@ -14,7 +14,7 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from monitor.config import load_config
 from monitor.segmenter import Segmenter
-from monitor.settle import ChunkRules, SettledText, Settler, SpeechChunker, _Line
+from monitor.settle import SettledText, Settler, SpeechChunker, _Line
 from monitor.types import AudioChunk, Segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +30,7 @@ def test_streamed_chunks_are_faster_whispers_offline_chunks(name: str, channel: 
     samples = audio[:, channel]
     config = load_config(ROOT / "config.toml")
     segmenter = Segmenter("agent", config.vad, config.asr, itertools.count(), partials=False)
-    chunker = SpeechChunker(ChunkRules())
+    chunker = SpeechChunker()  # the offline options: 300 ms of silence ends a chunk
     streamed: list[tuple[int, int]] = []
     segmenter.on_frames = lambda first, _frames, probs: streamed.extend(chunker.push(first, probs))
     for at in range(0, len(samples), 1600):
@@ -46,7 +46,7 @@ def test_streamed_chunks_are_faster_whispers_offline_chunks(name: str, channel: 
 
 
 def test_chunker_splits_a_short_gap_and_pads_a_long_one() -> None:
-    rules = ChunkRules(min_silence_ms=300, speech_pad_ms=400)
+    rules = VadOptions(min_silence_duration_ms=300, speech_pad_ms=400)
     chunker = SpeechChunker(rules)
     frame = SpeechChunker.FRAME
     # speech 1.0-2.0 s, silence 0.6 s (< 2 x pad: shared), speech 2.6-3.0 s, then 2 s silence
