@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from monitor.rules.packs import LanguagePack
 from monitor.rules.settings import RulesConfig, StepSettings
-from monitor.rules.text import normalise, squash
+from monitor.rules.text import TextMemo, normalise, squash
 
 COMPANY_MARK = "zcompanyz"
 AGENT_MARK = "zagentz"
@@ -147,9 +147,6 @@ def _restore(evidence: str, names: dict[str, str] | None) -> str:
     return evidence
 
 
-MEMO_LIMIT = 20_000  # remembered texts per call; re-judging a call hits them
-
-
 class Etiquette:
     """All step, condition and direction matchers for one call's settings.
 
@@ -157,7 +154,7 @@ class Etiquette:
     utterances whose words changed are matched again (1,000 turns: 0.76 s -> ms)."""
 
     def __init__(self, rules: RulesConfig, pack: LanguagePack, company: str, agent: str) -> None:
-        self._memo: dict[tuple, object] = {}
+        self._memo = TextMemo()
         self.pack = pack
         self.names = NameMarker(company, agent, pack, rules.name_threshold)
         self.steps: dict[str, PhraseMatcher] = {}
@@ -177,16 +174,9 @@ class Etiquette:
         phrases = pack.step_phrases.get(step.id, ()) + step.extra_phrases
         return PhraseMatcher(patterns, phrases, step.threshold, pack)
 
-    def _remember(self, key: tuple, compute):
-        if key not in self._memo:
-            if len(self._memo) >= MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[key] = compute()
-        return self._memo[key]
-
     def prepare(self, raw_text: str) -> tuple[str, dict[str, str]]:
         """Normalise and mark names; the result feeds ``match``."""
-        return self._remember(
+        return self._memo.get(
             ("prepare", raw_text),
             lambda: self.names.mark(normalise(raw_text, self.pack.fillers)),
         )
@@ -196,14 +186,14 @@ class Etiquette:
         if matcher is None:
             return None
         key = ("step", step_id, marked[0], tuple(sorted(marked[1].items())))
-        return self._remember(key, lambda: matcher.search(*marked))
+        return self._memo.get(key, lambda: matcher.search(*marked))
 
     def condition(self, name: str, marked: tuple[str, dict[str, str]]) -> str | None:
         matcher = self.conditions.get(name)
         if matcher is None:
             return None
         key = ("condition", name, marked[0], tuple(sorted(marked[1].items())))
-        return self._remember(key, lambda: matcher.search(*marked))
+        return self._memo.get(key, lambda: matcher.search(*marked))
 
     def direction_cue(self, marked: tuple[str, dict[str, str]]) -> str | None:
         """ "inbound"/"outbound" when the turn has a clear opening cue of one side only."""

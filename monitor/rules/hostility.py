@@ -16,7 +16,7 @@ from monitor.rules.classifier import load_model
 from monitor.rules.features import feature_hits
 from monitor.rules.packs import LanguagePack
 from monitor.rules.settings import CATEGORIES, HostilitySettings
-from monitor.rules.text import MASK_TOKEN, normalise
+from monitor.rules.text import MASK_TOKEN, TextMemo, normalise
 
 _AIM_SKIP = {
     "a",
@@ -131,7 +131,7 @@ class HostilityScorer:
     def __init__(self, pack: LanguagePack, settings: HostilitySettings) -> None:
         self.pack = pack
         self.settings = settings
-        self._flags_memo: dict[str, tuple[CategoryScore, ...]] = {}
+        self._flags_memo = TextMemo()
         self.aimed_bonus = (
             pack.aimed_bonus if settings.aimed_bonus is None else settings.aimed_bonus
         )
@@ -296,12 +296,7 @@ class HostilityScorer:
     def flags(self, text: str) -> list[CategoryScore]:
         """Categories whose summed weight reaches the configured threshold (remembered per
         text, so re-judging a call scores only the utterances whose words changed)."""
-        memo = self._flags_memo
-        if text not in memo:
-            if len(memo) >= 20_000:
-                memo.clear()
-            memo[text] = tuple(self._flags(text))
-        return list(memo[text])
+        return list(self._flags_memo.get(text, lambda: tuple(self._flags(text))))
 
     def _flags(self, text: str) -> list[CategoryScore]:
         if not self.settings.enabled:

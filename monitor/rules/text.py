@@ -126,3 +126,20 @@ def normalise(text: str, fillers: Iterable[str] = ()) -> str:
 def squash(text: str) -> str:
     """Letters and digits only (for comparing names whatever their spacing)."""
     return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+class TextMemo:
+    """Results remembered per text (and per what else the key holds) for one call, so
+    re-judging the call when settled text arrives scores only the changed utterances."""
+
+    LIMIT = 20_000  # entries; the memo starts again empty beyond this
+
+    def __init__(self) -> None:
+        self._results: dict = {}
+
+    def get(self, key, compute):
+        if key not in self._results:
+            if len(self._results) >= self.LIMIT:
+                self._results.clear()
+            self._results[key] = compute()
+        return self._results[key]
