@@ -33,6 +33,10 @@ TRAIN_DIRS = [
 ]
 BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
 TRAINING = REPO / "tests" / "data" / "training"  # corpora written blind to every eval set
+# Built from ~500 phrases by a generator (the same calm complaint sentences around many
+# lines). Trained on, it moved no blind set and flagged JFK's "ask not what your country
+# can do for you" as harassment, so the model leaves it out.
+NOT_TRAINED = {"hostility-4.jsonl"}
 OUT = REPO / "monitor" / "rules" / "lang" / "en.hostility-model.json"
 
 
@@ -56,6 +60,8 @@ def labelled_turns() -> tuple[list[str], list[int]]:
                 texts.append(prepare(turn["text"]))
                 labels.append(int(index in hostile))
     for corpus in sorted(TRAINING.glob("hostility*.jsonl")):
+        if corpus.name in NOT_TRAINED:
+            continue
         for line in corpus.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             texts.append(prepare(item["text"]))
