@@ -65,3 +65,28 @@ def test_model_threshold_zero_turns_it_off() -> None:
 def test_model_threshold_is_validated() -> None:
     with pytest.raises(ConfigError, match=r"rules\.hostility\.model_threshold' must be <= 1"):
         parse_config("[rules.hostility]\nmodel_threshold = 2\n")
+
+
+SARCASM_OVER_WEAK_WORDS = "oh well done genius, do you people even know how to read a meter"
+
+
+def test_weak_rule_words_do_not_veto_a_sure_model(scorer: HostilityScorer) -> None:
+    """ "well done genius" alone weighs 0.6 (below harassment's 1.0); the model, reading
+    the rest of the turn, is sure enough (>= model_threshold_weak_terms) to flag it."""
+    hits = scorer.score_text(SARCASM_OVER_WEAK_WORDS)
+    assert hits and sum(h.weight for h in hits) < 1.0
+    assert [f.category for f in scorer.flags(SARCASM_OVER_WEAK_WORDS)] == ["harassment"]
+    settings = replace(Config().rules.hostility, model_threshold_weak_terms=0.0)
+    assert HostilityScorer(load_pack("en"), settings).flags(SARCASM_OVER_WEAK_WORDS) == []
+
+
+def test_a_raised_threshold_silences_words_the_model_would_otherwise_repeat() -> None:
+    """The model reads the turn without the rule words, so raising profanity's threshold
+    silences "oh shit, my router" instead of the model flagging the same word."""
+    settings = replace(Config().rules.hostility, profanity=5.0)
+    assert HostilityScorer(load_pack("en"), settings).flags("oh shit, my router is dead") == []
+
+
+def test_model_threshold_weak_terms_is_validated() -> None:
+    with pytest.raises(ConfigError, match=r"model_threshold_weak_terms' must be >= 0"):
+        parse_config("[rules.hostility]\nmodel_threshold_weak_terms = -1\n")

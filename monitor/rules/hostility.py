@@ -125,6 +125,13 @@ FUNCTION_WORDS = frozenset({
 })  # fmt: skip
 
 
+def _without_terms(text: str, terms: list[str]) -> str:
+    """``text`` without the words of rule hits (a term may span words or be a feature's
+    "a + b" summary)."""
+    drop = {word for term in terms for word in term.replace(" + ", " ").split()}
+    return " ".join(word for word in text.split() if word not in drop)
+
+
 class HostilityScorer:
     """Scores utterances with one language pack plus the config's additions."""
 
@@ -316,17 +323,22 @@ class HostilityScorer:
                 out.append(
                     CategoryScore(category, score, terms, severity(category, score, threshold))
                 )
-        if not totals and self.model is not None and self.settings.model_threshold > 0:
-            # No rule word or pattern at all (where there are some, the configured
-            # thresholds decide): the statistical model catches wording no rule lists
-            # (sarcasm, condescension, veiled menace), reported as harassment.
+        # No rule reached its threshold: the statistical model catches wording no rule
+        # lists (sarcasm, condescension, veiled menace), reported as harassment. Where
+        # rule words are present but below their thresholds, those words were judged
+        # (and the user may have raised a threshold to silence them): the model reads the
+        # turn without them and must be surer (``model_threshold_weak_terms``).
+        bar = self.settings.model_threshold_weak_terms if totals else self.settings.model_threshold
+        if not out and self.model is not None and self.settings.model_threshold > 0 and bar > 0:
             prepared = self.model_text(text)
+            if totals:
+                prepared = _without_terms(prepared, [h.term for hs in totals.values() for h in hs])
             verdict = (
                 self.model.verdict(prepared) if len(prepared.split()) >= MODEL_MIN_WORDS else None
             )
             if (
                 verdict is not None
-                and verdict.probability >= self.settings.model_threshold
+                and verdict.probability >= bar
                 and self._content_agrees(prepared)
             ):
                 level = "medium" if verdict.probability >= 0.8 else "low"

@@ -95,6 +95,7 @@ class HostilitySettings:
     allow: tuple[str, ...] = ()
     flag_partials: bool = True
     model_threshold: float = 0.75  # statistical model's probability to flag; 0 = off
+    model_threshold_weak_terms: float = 0.9  # the same, over rule words below threshold
 
     def threshold(self, category: str) -> float:
         return float(getattr(self, category))
@@ -227,6 +228,9 @@ def _parse_hostility(reader: Any) -> HostilitySettings:
         allow=reader.custom("allow", (), _regex_list, "a list of phrases"),
         flag_partials=reader.bool("flag_partials", default.flag_partials),
         model_threshold=reader.float("model_threshold", default.model_threshold, lo=0.0, hi=1.0),
+        model_threshold_weak_terms=reader.float(
+            "model_threshold_weak_terms", default.model_threshold_weak_terms, lo=0.0, hi=1.0
+        ),
     )
     reader.done()
     return settings
