@@ -90,16 +90,24 @@ def main() -> None:
         ("held-out 10 (blind, tuned on after its first measurement)", CALLS / "heldout10"),
         ("held-out 11 (blind, tuned on after its first measurement)", CALLS / "heldout11"),
         ("held-out 12 (blind, never tuned on)", CALLS / "heldout12"),
+        ("held-out 13 (blind, never tuned on)", CALLS / "heldout13"),
+        ("held-out 14 (blind, never tuned on)", CALLS / "heldout14"),
         ("audio fixtures", AUDIO),
     )
     for name, folder in sets:
-        report = evaluate([str(folder)], Config())
-        print(
-            f"{name:>15}: {report.calls} calls, {report.turns} turns, step accuracy "
-            f"{report.step_accuracy:.1%}, hostile P {report.precision:.2f} R {report.recall:.2f} "
-            f"F1 {report.f1:.2f} (fp {report.fp})"
-        )
+        _print_report(name, evaluate([str(folder)], Config()))
+    blind = [str(folder) for name, folder in sets if "never tuned" in name]
+    _print_report(f"{len(blind)} blind sets pooled", evaluate(blind, Config()))
     benign_false_flags()
+
+
+def _print_report(name: str, report) -> None:
+    print(
+        f"{name:>15}: {report.calls} calls, {report.turns} turns, step accuracy "
+        f"{report.step_accuracy:.1%} ({sum(report.step_total.values())} decisions), "
+        f"hostile P {report.precision:.3f} R {report.recall:.3f} F1 {report.f1:.2f} "
+        f"(tp {report.tp}, fp {report.fp}, fn {report.fn})"
+    )
 
 
 def benign_false_flags() -> None:

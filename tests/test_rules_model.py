@@ -25,6 +25,8 @@ def test_english_ships_a_model_and_other_languages_need_none() -> None:
 def test_ngrams_follow_the_trained_vectorizers() -> None:
     assert _word_ngrams("you lot again") == ["you", "lot", "again", "you lot", "lot again"]
     assert _char_ngrams("hi") == [" h", "hi", "i ", " hi", "hi ", " hi "]  # up to the padded word
+    # each word on its own; a word shorter than n gives itself (padded) once, then stops
+    assert _char_ngrams("a  bc") == [" a", "a ", " a ", " b", "bc", "c ", " bc", "bc ", " bc "]
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from monitor.rules.classifier import load_step_model
 from monitor.rules.packs import LanguagePack
 from monitor.rules.settings import RulesConfig, StepSettings
 from monitor.rules.text import TextMemo, normalise, squash
@@ -25,6 +26,12 @@ _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mister", "sir", "madam"}
 _CONNECTORS = {"and", "n", "the", "of", "at"}
 _LEAD_WORD_MIN = 6  # the first distinctive word alone names the company ("Brackley Council")
 _LEAD_WORD_CUTOFF = 90.0
+_NAME_STEPS = ("greet_company", "introduce_self")
+# "I'm calling from Castle Recoveries" reads like a purpose or a convenience check; for
+# these two steps the model reads the turn past its greeting and introduction clauses
+# (offer_help is not among them: "Castle Recoveries, how can I help" is one clause)
+AFTER_NAMES = {"check_convenience", "state_purpose"}
+MODEL_MIN_WORDS = 4  # on fewer words the model says more about length than meaning
 
 
 @cache
@@ -167,6 +174,13 @@ class Etiquette:
         self.direction = {
             d: PhraseMatcher(patterns, (), 100.0, pack) for d, patterns in pack.direction.items()
         }
+        model = load_step_model(pack.language)
+        self.model = model
+        self.model_thresholds = {
+            step.id: step.model_threshold
+            for step in rules.steps
+            if model is not None and step.model_threshold > 0 and step.id in model.steps
+        }
 
     @staticmethod
     def _step_matcher(step: StepSettings, pack: LanguagePack) -> PhraseMatcher:
@@ -182,11 +196,54 @@ class Etiquette:
         )
 
     def match(self, step_id: str, marked: tuple[str, dict[str, str]]) -> str | None:
+        """The evidence that this marked turn covers ``step_id`` (remembered per text):
+        the words a pattern or phrase matched, else the whole turn when the step model
+        is sure enough, else None."""
         matcher = self.steps.get(step_id)
         if matcher is None:
             return None
         key = ("step", step_id, marked[0], tuple(sorted(marked[1].items())))
-        return self._memo.get(key, lambda: matcher.search(*marked))
+        return self._memo.get(key, lambda: self._match(step_id, matcher, marked))
+
+    def _match(
+        self, step_id: str, matcher: PhraseMatcher, marked: tuple[str, dict[str, str]]
+    ) -> str | None:
+        found = matcher.search(*marked)
+        if found is not None or not marked[0]:
+            return found
+        threshold = self.model_thresholds.get(step_id)
+        if threshold and self.model_probability(step_id, marked[0]) >= threshold:
+            return _restore(marked[0], marked[1])  # the model's words: the whole turn
+        return None
+
+    def model_text(self, text: str, step_id: str) -> str:
+        """What the step model reads for ``step_id``: the marked turn, for the steps of
+        ``AFTER_NAMES`` without the clauses that greet or introduce."""
+        if step_id not in AFTER_NAMES:
+            return text
+        spans = [
+            (found.start(), found.end())
+            for step_id in _NAME_STEPS
+            if step_id in self.steps
+            for pattern in self.steps[step_id].patterns
+            for found in pattern.finditer(text)
+        ]
+        if not spans:
+            return text
+        chars = list(text)
+        for start, end in spans:
+            chars[start:end] = " " * (end - start)
+        return " ".join("".join(chars).split())
+
+    def model_probability(self, step_id: str, text: str) -> float:
+        """The step model's probability that one marked turn covers ``step_id``."""
+        model = self.model
+        assert model is not None
+        read = self.model_text(text, step_id)
+        if len(read.split()) < MODEL_MIN_WORDS:
+            return 0.0
+        weighed = self._memo.get(("model", read), lambda: model.weigh(read))
+        return model.probability(weighed, step_id)
 
     def condition(self, name: str, marked: tuple[str, dict[str, str]]) -> str | None:
         matcher = self.conditions.get(name)

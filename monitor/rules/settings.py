@@ -36,6 +36,7 @@ class StepSettings:
     condition: str = ""
     speaker: str = "agent"
     threshold: float = 85.0
+    model_threshold: float = 0.0  # the step model's probability that covers it; 0 = off
     enabled: bool = True
     extra_patterns: tuple[str, ...] = ()
     extra_phrases: tuple[str, ...] = ()
@@ -52,13 +53,42 @@ DEFAULT_STEPS: tuple[StepSettings, ...] = (
     StepSettings(
         "introduce_self", "Introduce yourself", "both", "opening", 3, 45.0, required="outbound"
     ),
-    StepSettings("offer_help", "Offer help", "inbound", "opening", 3, 45.0),
-    StepSettings("check_convenience", "Ask if now is a good time", "outbound", "opening", 3, 45.0),
+    StepSettings("offer_help", "Offer help", "inbound", "opening", 3, 45.0, model_threshold=0.6),
     StepSettings(
-        "arrange_callback", "Arrange a callback", "outbound", "any", 3, 0.0, condition="bad_time"
+        "check_convenience",
+        "Ask if now is a good time",
+        "outbound",
+        "opening",
+        3,
+        45.0,
+        model_threshold=0.7,
     ),
-    StepSettings("state_purpose", "State the purpose of the call", "outbound", "opening", 4, 90.0),
-    StepSettings("resolve_or_redirect", "Resolve or redirect the request", "inbound", "any"),
+    StepSettings(
+        "arrange_callback",
+        "Arrange a callback",
+        "outbound",
+        "any",
+        3,
+        0.0,
+        condition="bad_time",
+        model_threshold=0.6,
+    ),
+    StepSettings(
+        "state_purpose",
+        "State the purpose of the call",
+        "outbound",
+        "opening",
+        4,
+        90.0,
+        model_threshold=0.6,
+    ),
+    StepSettings(
+        "resolve_or_redirect",
+        "Resolve or redirect the request",
+        "inbound",
+        "any",
+        model_threshold=0.6,
+    ),
     StepSettings(
         "apologize_if_declined",
         "Apologise if the offer is declined",
@@ -67,9 +97,22 @@ DEFAULT_STEPS: tuple[StepSettings, ...] = (
         2,
         0.0,
         condition="declined",
+        model_threshold=0.6,
     ),
-    StepSettings("agree_next_steps", "Agree next steps", "both", "any"),
-    StepSettings("thank_for_time", "Thank for the call / time", "both", "closing", 3, 0.0),
+    # Model thresholds: 0.6 where cross-validation lost no call decision; stricter for
+    # the steps that agents often skip (a third of dev decisions are "missed"), where a
+    # false cover costs most: 0.7, and 0.9 for next steps, whose vague promises
+    # ("someone may be in touch") read close to real ones.
+    StepSettings("agree_next_steps", "Agree next steps", "both", "any", model_threshold=0.9),
+    StepSettings(
+        "thank_for_time",
+        "Thank for the call / time",
+        "both",
+        "closing",
+        3,
+        0.0,
+        model_threshold=0.7,
+    ),
     StepSettings(
         "stay_polite",
         "Stay polite with a hostile customer",
@@ -197,6 +240,7 @@ def _parse_step(
         condition=reader.str("condition", base.condition, CONDITIONS),
         speaker=reader.str("speaker", base.speaker, SPEAKERS),
         threshold=reader.float("threshold", base.threshold, lo=50.0, hi=100.0),
+        model_threshold=reader.float("model_threshold", base.model_threshold, lo=0.0, hi=1.0),
         enabled=reader.bool("enabled", base.enabled),
         extra_patterns=reader.custom(
             "patterns", base.extra_patterns, _phrases_for(language), "regular expressions"
