@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,8 @@ from monitor.config import Config, ConfigError, parse_config
 from monitor.rules.classifier import _char_ngrams, _word_ngrams, load_model
 from monitor.rules.hostility import HostilityScorer
 from monitor.rules.packs import load_pack
+
+AUDIO = Path(__file__).resolve().parents[2] / "shared" / "data" / "audio"
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +96,36 @@ def test_a_raised_threshold_silences_words_the_model_would_otherwise_repeat() ->
 def test_model_threshold_weak_terms_is_validated() -> None:
     with pytest.raises(ConfigError, match=r"model_threshold_weak_terms' must be >= 0"):
         parse_config("[rules.hostility]\nmodel_threshold_weak_terms = -1\n")
+
+
+BURIED = (
+    "I sent in the photo of the meter in April, honestly do you people even know how to "
+    "read a meter at all, because I would like the estimated bill replaced with the real "
+    "reading before the direct debit goes out"
+)
+
+
+def test_a_jibe_inside_a_long_calm_complaint_is_found_window_by_window(
+    scorer: HostilityScorer,
+) -> None:
+    """On the whole 38 words the model reads under 0.4; one 12-word window is clear."""
+    assert [f.category for f in scorer.flags(BURIED)] == ["harassment"]
+    settings = replace(Config().rules.hostility, model_window_words=0)
+    assert HostilityScorer(load_pack("en"), settings).flags(BURIED) == []
+
+
+def test_windows_leave_a_friendly_real_call_turn_alone(scorer: HostilityScorer) -> None:
+    """The agent's offer in the real aws-auto-repairs-40 call, as its ASR wrote it: one
+    window ("such as the cut from you and you've been a wonderful customer") read as an
+    insult until windows only sharpen turns the model leans on (this one: 0.06)."""
+    call = json.loads((AUDIO / "aws-auto-repairs-40.call.json").read_text(encoding="utf-8"))
+    text = call["turns"][11]["text"]
+    assert "wonderful customer" in text
+    assert scorer.flags(text) == []
+
+
+def test_window_settings_are_validated() -> None:
+    with pytest.raises(ConfigError, match=r"model_window_words' must be >= 0"):
+        parse_config("[rules.hostility]\nmodel_window_words = -3\n")
+    with pytest.raises(ConfigError, match=r"model_threshold_window' must be <= 1"):
+        parse_config("[rules.hostility]\nmodel_threshold_window = 1.5\n")

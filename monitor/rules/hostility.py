@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.rules.classifier import load_model
+from monitor.rules.classifier import Verdict, load_model
 from monitor.rules.features import feature_hits
 from monitor.rules.packs import LanguagePack
 from monitor.rules.settings import CATEGORIES, HostilitySettings
@@ -113,6 +113,10 @@ def _whole(pattern: str) -> re.Pattern[str]:
 # are.") its n-grams say more about the phrase's length than about its meaning.
 MODEL_MIN_WORDS = 4
 CONTENT_AGREEMENT = 0.5  # the model on content words alone must still give this much
+# Windows only sharpen a turn the model already leans towards: read window by window, the
+# ASR garble of a friendly real call ("such as the cut from you and you've been a
+# wonderful customer", aws-auto-repairs-40, 0.06 as a whole) looked like an insult.
+WINDOW_FLOOR = 0.2
 FUNCTION_WORDS = frozenset({
     "a", "an", "the", "and", "or", "but", "if", "so", "as", "of", "at", "by", "for", "from",
     "in", "into", "on", "onto", "to", "with", "about", "i", "me", "my", "mine", "we", "us",
@@ -236,6 +240,33 @@ class HostilityScorer:
         content = " ".join(w for w in prepared.split() if w not in FUNCTION_WORDS)
         return self.model.verdict(content).probability >= CONTENT_AGREEMENT
 
+    def _model_verdict(self, prepared: str, bar: float) -> Verdict | None:
+        """The model's verdict on the turn, or on its most hostile window of words when
+        the turn is long: one insult inside a calm 40-word complaint scores low on the
+        whole turn. A window is a short text with many chances to look hostile, so it
+        must reach ``model_threshold_window``. None when nothing reaches its bar or the
+        content words do not agree."""
+        assert self.model is not None
+        words = prepared.split()
+        if len(words) < MODEL_MIN_WORDS:
+            return None
+        whole = self.model.verdict(prepared)
+        best = whole if whole.probability >= bar and self._content_agrees(prepared) else None
+        size = self.settings.model_window_words
+        if not size or len(words) <= size or whole.probability < WINDOW_FLOOR:
+            return best
+        window_bar = max(bar, self.settings.model_threshold_window)
+        for start in range(0, len(words) - size // 2, max(size // 2, 1)):
+            window = " ".join(words[start : start + size])
+            verdict = self.model.verdict(window)
+            if verdict.probability < window_bar:
+                continue
+            if (best is None or verdict.probability > best.probability) and self._content_agrees(
+                window
+            ):
+                best = verdict
+        return best
+
     def model_text(self, text: str) -> str:
         """What the statistical model reads: the normalised text without allowed phrases."""
         return " ".join(self._normalised(text).replace("~", " ").split())
@@ -327,20 +358,15 @@ class HostilityScorer:
         # lists (sarcasm, condescension, veiled menace), reported as harassment. Where
         # rule words are present but below their thresholds, those words were judged
         # (and the user may have raised a threshold to silence them): the model reads the
-        # turn without them and must be surer (``model_threshold_weak_terms``).
+        # turn without them and must be surer (``model_threshold_weak_terms``). Long
+        # turns are also read window by window (``_model_verdict``).
         bar = self.settings.model_threshold_weak_terms if totals else self.settings.model_threshold
         if not out and self.model is not None and self.settings.model_threshold > 0 and bar > 0:
             prepared = self.model_text(text)
             if totals:
                 prepared = _without_terms(prepared, [h.term for hs in totals.values() for h in hs])
-            verdict = (
-                self.model.verdict(prepared) if len(prepared.split()) >= MODEL_MIN_WORDS else None
-            )
-            if (
-                verdict is not None
-                and verdict.probability >= bar
-                and self._content_agrees(prepared)
-            ):
+            verdict = self._model_verdict(prepared, bar)
+            if verdict is not None:
                 level = "medium" if verdict.probability >= 0.8 else "low"
                 score = round(verdict.probability, 3)
                 out.append(CategoryScore("harassment", score, verdict.terms, level))

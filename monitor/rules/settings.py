@@ -139,6 +139,8 @@ class HostilitySettings:
     flag_partials: bool = True
     model_threshold: float = 0.75  # statistical model's probability to flag; 0 = off
     model_threshold_weak_terms: float = 0.9  # the same, over rule words below threshold
+    model_window_words: int = 12  # long turns are also read in windows this long; 0 = off
+    model_threshold_window: float = 0.95  # the model's probability to flag one window
 
     def threshold(self, category: str) -> float:
         return float(getattr(self, category))
@@ -274,6 +276,12 @@ def _parse_hostility(reader: Any) -> HostilitySettings:
         model_threshold=reader.float("model_threshold", default.model_threshold, lo=0.0, hi=1.0),
         model_threshold_weak_terms=reader.float(
             "model_threshold_weak_terms", default.model_threshold_weak_terms, lo=0.0, hi=1.0
+        ),
+        model_window_words=reader.int(
+            "model_window_words", default.model_window_words, lo=0, hi=1000
+        ),
+        model_threshold_window=reader.float(
+            "model_threshold_window", default.model_threshold_window, lo=0.0, hi=1.0
         ),
     )
     reader.done()
