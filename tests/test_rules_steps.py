@@ -92,6 +92,11 @@ CASES = [
     ("apologize_if_declined", "No worries, sorry that one doesn't suit you.", True),
     ("apologize_if_declined", "Are you sure? It's only five pounds.", False),
     ("agree_next_steps", "I'll email you the confirmation this afternoon.", True),
+    # vague or no commitment: no concrete next step
+    ("agree_next_steps", "We'll be in touch in due course.", False),
+    ("agree_next_steps", "I'll pass it on to the team and see what they say.", False),
+    ("agree_next_steps", "one sec, let me check the diary", False),
+    ("agree_next_steps", "I'll make a note on the file.", False),
     ("agree_next_steps", "An engineer will call you within thirty minutes.", True),
     ("agree_next_steps", "youll get a text confirmation in a few minutes", True),
     ("agree_next_steps", "Just try the website again later, it might work.", False),
