@@ -107,6 +107,8 @@ CASES = [
     ("agree_next_steps", "I'll personally call you back by four with an update.", True),
     ("agree_next_steps", "The engineer came out last Tuesday and did nothing.", False),
     ("thank_for_time", "Thanks so much for your time, have a good evening.", True),
+    ("thank_for_time", "Thank you for the reference, and the postcode?", False),
+    ("thank_for_time", "Thanks so much for your custom, take care now.", True),
     ("thank_for_time", "thanks for colin take care bye", True),
     ("thank_for_time", "Thanks. And just to confirm, your address?", False),
     ("thank_for_time", "Right, bye then.", False),
