@@ -81,19 +81,20 @@ def test_eval_meets_the_targets(folder: Path) -> None:
         # step model
         ("heldout6", 0.955, 0.9, 0.85),
         # first measured at 88.5 %, 0.92 / 0.75; 91.5 %, 0.93 / 0.81 since; 95.0 %,
-        # 0.93 / 0.88 with the step model and the model over weak rule words
-        ("heldout8", 0.945, 0.9, 0.85),
+        # 0.93 / 0.88 with the step model and the model over weak rule words; 96.0 %,
+        # 0.94 / 0.94 with windows on long turns and the corpus-checked patterns
+        ("heldout8", 0.955, 0.9, 0.9),
         # written after the previous round of changes: 93.8 %, 0.76 / 0.87; 94.4 %, 0.74 / 0.93;
         # 96.9 %, 0.70 / 0.93 with the step model and the model over weak rule words
         ("heldout9", 0.96, 0.7, 0.9),
         # written with heldout11 (whose misses were then read): 94.4 %, 0.87 / 0.72;
         # 95.0 %, 0.88 / 0.83 with the model trained on hostility-3.jsonl; 96.2 % since
-        ("heldout12", 0.955, 0.85, 0.8),
+        ("heldout12", 0.965, 0.85, 0.8),
         # written by two helpers after the step model was built, measured first with it
         # (steps 91.3 %, 1.00 / 0.71 and 95.0 %, 1.00 / 0.94); 91.9 %, 1.00 / 0.76 and
         # 96.2 %, 1.00 / 0.94 since (92.5 %, 1.00 / 0.82 with windows on long turns)
         ("heldout13", 0.91, 0.95, 0.75),
-        ("heldout14", 0.955, 0.95, 0.9),
+        ("heldout14", 0.965, 0.95, 0.9),
     ],
 )
 def test_untuned_blind_set_does_not_regress(
