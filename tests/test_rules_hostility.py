@@ -10,6 +10,10 @@ SCORER = HostilityScorer(load_pack("en"), HostilitySettings())
 
 CASES = [
     # (text, categories flagged)
+    # someone else's words reported to complain about them are not the speaker's hostility
+    ("He said, and I quote, you people are useless, and then he hung up on me.", set()),
+    ("Your driver swore at my son and called him a useless idiot, I want it looked into.", set()),
+    ("you people are useless, and then you hang up on me", {"harassment"}),
     ("That's bullshit, it's a total fucking scam.", {"profanity"}),
     ("oh shit, hang on, it's in the other room", {"profanity"}),
     # explicit profanity counts even aimed at a thing (the labelling convention)
