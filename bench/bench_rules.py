@@ -99,6 +99,36 @@ def main() -> None:
     blind = [str(folder) for name, folder in sets if "never tuned" in name]
     _print_report(f"{len(blind)} blind sets pooled", evaluate(blind, Config()))
     benign_false_flags()
+    for name in ("hostility-4.jsonl", "hostility-5.jsonl"):
+        untrained_corpus(REPO / "tests" / "data" / "training" / name)
+
+
+def untrained_corpus(path: Path) -> None:
+    """Line-level hostile P / R on a blind-written corpus the model is not trained on
+    (scripts/train_hostility_model.py NOT_TRAINED), by turn length."""
+    import json
+
+    from monitor.rules.hostility import HostilityScorer
+    from monitor.rules.packs import load_pack
+
+    rules = Config().rules
+    scorer = HostilityScorer(load_pack(rules.language), rules.hostility)
+    counts: dict[tuple[str, bool, bool], int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        words = len(item["text"].split())
+        band = "short" if words < 12 else "medium" if words <= 30 else "long"
+        key = (band, bool(item["hostile"]), bool(scorer.flags(item["text"])))
+        counts[key] = counts.get(key, 0) + 1
+    parts = []
+    for band in ("short", "medium", "long", "all"):
+        bands = ("short", "medium", "long") if band == "all" else (band,)
+        tp = sum(counts.get((b, True, True), 0) for b in bands)
+        fn = sum(counts.get((b, True, False), 0) for b in bands)
+        fp = sum(counts.get((b, False, True), 0) for b in bands)
+        negatives = fp + sum(counts.get((b, False, False), 0) for b in bands)
+        parts.append(f"{band} R {tp}/{tp + fn} fp {fp}/{negatives}")
+    print(f"{path.name:>15} (untrained): " + ", ".join(parts))
 
 
 def _print_report(name: str, report) -> None:

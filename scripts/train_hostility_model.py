@@ -33,10 +33,14 @@ TRAIN_DIRS = [
 ]
 BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
 TRAINING = REPO / "tests" / "data" / "training"  # corpora written blind to every eval set
-# Built from ~500 phrases by a generator (the same calm complaint sentences around many
-# lines). Trained on, it moved no blind set and flagged JFK's "ask not what your country
-# can do for you" as harassment, so the model leaves it out.
-NOT_TRAINED = {"hostility-4.jsonl"}
+# Left out, and used instead as untrained yardsticks (bench/bench_rules.py):
+# * hostility-4: built from ~500 phrases by a generator (the same calm complaint sentences
+#   around many lines). Trained on, it moved no blind set and flagged JFK's "ask not what
+#   your country can do for you" as harassment.
+# * hostility-5: 900 hand-written turns. Trained on half of it, the other half's recall
+#   went 0.53 -> 0.56 for 3 more false flags there, 3 more on the blind call sets and one
+#   on a real call (aws-auto-repairs-40).
+NOT_TRAINED = {"hostility-4.jsonl", "hostility-5.jsonl"}
 OUT = REPO / "monitor" / "rules" / "lang" / "en.hostility-model.json"
 
 
