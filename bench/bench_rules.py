@@ -99,6 +99,7 @@ def main() -> None:
     blind = [str(folder) for name, folder in sets if "never tuned" in name]
     _print_report(f"{len(blind)} blind sets pooled", evaluate(blind, Config()))
     benign_false_flags()
+    # neither trains the model; the rules were tuned on hostility-5's misses (read)
     for name in ("hostility-4.jsonl", "hostility-5.jsonl"):
         untrained_corpus(REPO / "tests" / "data" / "training" / name)
 
@@ -128,7 +129,8 @@ def untrained_corpus(path: Path) -> None:
         fp = sum(counts.get((b, False, True), 0) for b in bands)
         negatives = fp + sum(counts.get((b, False, False), 0) for b in bands)
         parts.append(f"{band} R {tp}/{tp + fn} fp {fp}/{negatives}")
-    print(f"{path.name:>15} (untrained): " + ", ".join(parts))
+    read = " (misses read)" if path.name == "hostility-5.jsonl" else ""
+    print(f"{path.name:>15} (untrained{read}): " + ", ".join(parts))
 
 
 def _print_report(name: str, report) -> None:

@@ -186,6 +186,17 @@ class HostilityScorer:
             return self.prefix_map[prefix]
         return None
 
+    def _lookup_joined(self, first: str, second: str) -> tuple[str, float] | None:
+        """A word ASR split in two ("ass hole", "f ucking"): the joined form in full, or a
+        lexicon prefix plus at most a short ending ("a bit cheeky" is not "bitch...")."""
+        joined = first + second
+        if joined in self.exact:
+            return self.exact[joined]
+        if not self.prefix_re.match(joined):
+            return None
+        prefix = max((p for p in self.prefix_map if joined.startswith(p)), key=len)
+        return self.prefix_map[prefix] if len(joined) - len(prefix) <= 3 else None
+
     def _resolve_mask(self, word: str) -> str | None:
         if word == MASK_TOKEN or set(word) == {"*"}:
             return MASK_TOKEN if word == MASK_TOKEN else "****"
@@ -303,7 +314,7 @@ class HostilityScorer:
                     found = self._lookup(resolved) or ("profanity", 1.2)
             elif (
                 i + 1 < len(words)
-                and (joined := self._lookup(word + words[i + 1]))
+                and (joined := self._lookup_joined(word, words[i + 1]))
                 and (joined[1] >= 1.0 and not self._lookup(word) and not self._lookup(words[i + 1]))
             ):
                 term, found, skip_next = word + words[i + 1], joined, True
