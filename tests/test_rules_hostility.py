@@ -30,6 +30,9 @@ CASES = [
     ("That was a bit cheeky of the chatbot, telling me to go away.", set()),
     ("Can I take a contact number, your home number is fine.", set()),
     ("My granny, bless her, still pays by cheque.", set()),
+    ("and the fitter you sent, a lazy great oaf in muddy boots, walked it all over my carpet",
+     {"insult"}),
+    ("the fitter was lovely, not a cowboy at all, and he tidied up after", set()),
     ("That's bullshit, it's a total fucking scam.", {"profanity"}),
     ("oh shit, hang on, it's in the other room", {"profanity"}),
     # explicit profanity counts even aimed at a thing (the labelling convention)

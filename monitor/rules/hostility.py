@@ -333,7 +333,8 @@ class HostilityScorer:
             hits.append(Hit(category, term, weight, offsets[i]))
         for category, regex, _source, weight in self.patterns:
             for match in regex.finditer(norm):
-                if category in ("insult", "harassment") and in_report(match.start()):
+                quoted = in_report(match.start()) or in_report(match.end() - 1)
+                if category in ("insult", "harassment") and quoted:
                     continue
                 hits.append(Hit(category, match.group(0), weight, match.start()))
         for fh in feature_hits(norm, self.pack.language):
