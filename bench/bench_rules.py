@@ -92,6 +92,8 @@ def main() -> None:
         ("held-out 12 (blind, never tuned on)", CALLS / "heldout12"),
         ("held-out 13 (blind, never tuned on)", CALLS / "heldout13"),
         ("held-out 14 (blind, never tuned on)", CALLS / "heldout14"),
+        ("held-out 15 (blind, never tuned on)", CALLS / "heldout15"),
+        ("held-out 16 (blind, never tuned on)", CALLS / "heldout16"),
         ("audio fixtures", AUDIO),
     )
     for name, folder in sets:

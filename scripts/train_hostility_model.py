@@ -1,7 +1,7 @@
 """Train the statistical hostility model that backs up the lexicon rules.
 
 A logistic regression over TF-IDF character (2-5, within words) and word (1-2) n-grams,
-trained on every labelled turn we have except held-out 6, 8, 9 and 12 (kept untouched
+trained on every labelled turn we have except held-out 6, 8, 9 and 12-16 (kept untouched
 as blind yardsticks), the corpora in ``tests/data/training/`` (written blind to every evaluation
 set) and the benign look-alike corpus, preprocessed exactly as the scorer does
 (``HostilityScorer.model_text``: normalised, allow-listed phrases removed). It catches

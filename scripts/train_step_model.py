@@ -15,7 +15,7 @@ Training turns:
   step of the opening is, where no pattern says otherwise, a negative for the later
   steps, and the other way round;
 * agent turns of the labelled calls we tune on (dev and the read held-out sets; never the
-  blind held-out 6, 8, 9, 12, 13, 14), labelled for every step by the pattern matcher.
+  blind held-out 6, 8, 9 and 12-16), labelled for every step by the pattern matcher.
 
 ``--cv`` prints, per step, turn-level precision and recall at several thresholds from
 5-fold cross-validation (folds keep a corpus line or a call together), to choose each

@@ -95,6 +95,10 @@ def test_eval_meets_the_targets(folder: Path) -> None:
         # 96.2 %, 1.00 / 0.94 since (92.5 %, 1.00 / 0.82 with windows on long turns)
         ("heldout13", 0.91, 0.95, 0.75),
         ("heldout14", 0.965, 0.95, 0.9),
+        # written by helpers after every change of this round, measured once at its end
+        # (session-start code: 92.6 %, 0.86 / 0.67 and 92.1 %, 0.92 / 0.71)
+        ("heldout15", 0.94, 0.8, 0.65),
+        ("heldout16", 0.935, 0.9, 0.7),
     ],
 )
 def test_untuned_blind_set_does_not_regress(
