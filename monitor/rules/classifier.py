@@ -142,19 +142,21 @@ class StepModel:
         return {step: self.probability(weighed, step) for step in self.steps}
 
 
+def _model_data(language: str, kind: str) -> dict | None:
+    """``lang/<language>.<kind>-model.json``, or None when that model is not shipped."""
+    path = LANG_DIR / f"{language}.{kind}-model.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 @cache
 def load_step_model(language: str) -> StepModel | None:
     """The step model shipped for ``language``, or None when there is none."""
-    path = LANG_DIR / f"{language}.steps-model.json"
-    if not path.is_file():
-        return None
-    return StepModel(json.loads(path.read_text(encoding="utf-8")))
+    data = _model_data(language, "steps")
+    return StepModel(data) if data is not None else None
 
 
 @cache
 def load_model(language: str) -> HostilityModel | None:
-    """The model shipped for ``language``, or None when there is none."""
-    path = LANG_DIR / f"{language}.hostility-model.json"
-    if not path.is_file():
-        return None
-    return HostilityModel(json.loads(path.read_text(encoding="utf-8")))
+    """The hostility model shipped for ``language``, or None when there is none."""
+    data = _model_data(language, "hostility")
+    return HostilityModel(data) if data is not None else None
