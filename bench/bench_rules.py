@@ -83,23 +83,25 @@ def main() -> None:
         ("held-out 3", CALLS / "heldout3"),
         ("held-out 4", CALLS / "heldout4"),
         ("held-out 5", CALLS / "heldout5"),
-        ("held-out 6 (blind, never tuned on)", CALLS / "heldout6"),
+        ("held-out 6 (blind; its figures steered choices)", CALLS / "heldout6"),
         ("held-out 7 (blind, tuned on after its first measurement)", CALLS / "heldout7"),
-        ("held-out 8 (blind, never tuned on)", CALLS / "heldout8"),
-        ("held-out 9 (blind, never tuned on)", CALLS / "heldout9"),
+        ("held-out 8 (blind; its figures steered choices)", CALLS / "heldout8"),
+        ("held-out 9 (blind; its figures steered choices)", CALLS / "heldout9"),
         ("held-out 10 (blind, tuned on after its first measurement)", CALLS / "heldout10"),
         ("held-out 11 (blind, tuned on after its first measurement)", CALLS / "heldout11"),
-        ("held-out 12 (blind, never tuned on)", CALLS / "heldout12"),
-        ("held-out 13 (blind, never tuned on)", CALLS / "heldout13"),
-        ("held-out 14 (blind, never tuned on)", CALLS / "heldout14"),
-        ("held-out 15 (blind, never tuned on)", CALLS / "heldout15"),
-        ("held-out 16 (blind, never tuned on)", CALLS / "heldout16"),
+        ("held-out 12 (blind; its figures steered choices)", CALLS / "heldout12"),
+        ("held-out 13 (blind; its figures steered choices)", CALLS / "heldout13"),
+        ("held-out 14 (blind; its figures steered choices)", CALLS / "heldout14"),
+        ("held-out 15 (blind, measured only at the end)", CALLS / "heldout15"),
+        ("held-out 16 (blind, measured only at the end)", CALLS / "heldout16"),
         ("audio fixtures", AUDIO),
     )
     for name, folder in sets:
         _print_report(name, evaluate([str(folder)], Config()))
-    blind = [str(folder) for name, folder in sets if "never tuned" in name]
+    blind = [str(folder) for name, folder in sets if "(blind" in name and "tuned on" not in name]
     _print_report(f"{len(blind)} blind sets pooled", evaluate(blind, Config()))
+    fresh = [str(folder) for name, folder in sets if "measured only at the end" in name]
+    _print_report(f"{len(fresh)} fresh sets pooled", evaluate(fresh, Config()))
     benign_false_flags()
     # neither trains the model; the rules were tuned on hostility-5's misses (read)
     for name in ("hostility-4.jsonl", "hostility-5.jsonl"):

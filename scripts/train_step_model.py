@@ -134,7 +134,8 @@ def _fit(union, texts: Texts, labels: list[dict[str, int]], step: str):
     from sklearn.linear_model import LogisticRegression
 
     index = [i for i in range(len(labels)) if step in labels[i]]
-    features = union.transform([_column(texts, step)[i] for i in index])
+    column = _column(texts, step)
+    features = union.transform([column[i] for i in index])
     y = [labels[i][step] for i in index]
     return LogisticRegression(C=6, max_iter=3000, class_weight="balanced").fit(features, y)
 

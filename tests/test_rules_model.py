@@ -90,7 +90,10 @@ def test_a_raised_threshold_silences_words_the_model_would_otherwise_repeat() ->
     """The model reads the turn without the rule words, so raising profanity's threshold
     silences "oh shit, my router" instead of the model flagging the same word."""
     settings = replace(Config().rules.hostility, profanity=5.0)
-    assert HostilityScorer(load_pack("en"), settings).flags("oh shit, my router is dead") == []
+    quiet = HostilityScorer(load_pack("en"), settings)
+    assert quiet.flags("oh shit, my router is dead") == []
+    # masked and split spellings are blanked where they stand, too
+    assert quiet.flags("well f***ing hell the router is dead again") == []
 
 
 def test_model_threshold_weak_terms_is_validated() -> None:
@@ -121,11 +124,13 @@ def test_windows_leave_a_friendly_real_call_turn_alone(scorer: HostilityScorer) 
     call = json.loads((AUDIO / "aws-auto-repairs-40.call.json").read_text(encoding="utf-8"))
     text = call["turns"][11]["text"]
     assert "wonderful customer" in text
+    assert len(text.split()) > scorer.settings.model_window_words > 0  # windows are read
     assert scorer.flags(text) == []
 
 
 def test_window_settings_are_validated() -> None:
-    with pytest.raises(ConfigError, match=r"model_window_words' must be >= 0"):
-        parse_config("[rules.hostility]\nmodel_window_words = -3\n")
+    for words in (-3, 2):  # a window under 4 words is one the model does not judge
+        with pytest.raises(ConfigError, match=r"model_window_words' must be 0 or 4 to 1000"):
+            parse_config(f"[rules.hostility]\nmodel_window_words = {words}\n")
     with pytest.raises(ConfigError, match=r"model_threshold_window' must be <= 1"):
         parse_config("[rules.hostility]\nmodel_threshold_window = 1.5\n")

@@ -2,9 +2,10 @@
 from the JSON that ``scripts/train_hostility_model.py`` (one output: hostile) and
 ``scripts/train_step_model.py`` (one output per checklist step) write.
 
-It reproduces scikit-learn's ``TfidfVectorizer`` (lower case; ``char_wb`` 2-5 grams and
-word 1-2 grams of ``\\b\\w\\w+\\b`` tokens; sublinear tf; idf; l2 norm per part) followed by
-the regression's dot product, so its probabilities equal the trained model's.
+It reproduces scikit-learn's ``TfidfVectorizer`` (lower case; ``char_wb`` 2-5 grams, 3-5
+for the step model, and word 1-2 grams of ``\\b\\w\\w+\\b`` tokens; sublinear tf; idf;
+l2 norm per part) followed by the regression's dot product, so its probabilities equal
+the trained model's.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ Counts = tuple[tuple[str, int], ...]
 @lru_cache(maxsize=256)
 def gram_counts(text: str) -> tuple[Counts, Counts]:
     """(character n-gram counts, word n-gram counts) of one text. Remembered: the
-    hostility and step models usually read the same normalised turn."""
+    hostility and step models read the same normalised turn when no configured name
+    was marked and no allow-listed phrase removed."""
     lowered = text.lower()
     chars = tuple(Counter(_char_ngrams(lowered)).items())
     return chars, tuple(Counter(_word_ngrams(lowered)).items())

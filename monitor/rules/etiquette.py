@@ -218,14 +218,17 @@ class Etiquette:
 
     def model_text(self, text: str, step_id: str) -> str:
         """What the step model reads for ``step_id``: the marked turn, for the steps of
-        ``AFTER_NAMES`` without the clauses that greet or introduce."""
+        ``AFTER_NAMES`` without the clauses that greet or introduce (remembered)."""
         if step_id not in AFTER_NAMES:
             return text
+        return self._memo.get(("past names", text), lambda: self._past_names(text))
+
+    def _past_names(self, text: str) -> str:
         spans = [
             (found.start(), found.end())
-            for step_id in _NAME_STEPS
-            if step_id in self.steps
-            for pattern in self.steps[step_id].patterns
+            for name_step in _NAME_STEPS
+            if name_step in self.steps
+            for pattern in self.steps[name_step].patterns
             for found in pattern.finditer(text)
         ]
         if not spans:

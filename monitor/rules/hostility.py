@@ -88,6 +88,7 @@ class Hit:
     term: str
     weight: float
     start: int  # character offset in the normalised text
+    end: int = -1  # end of the words it was found in (-1: spread over the turn, a feature)
 
 
 @dataclass(frozen=True)
@@ -127,13 +128,6 @@ FUNCTION_WORDS = frozenset({
     "must", "not", "no", "just", "all", "some", "any", "very", "really", "then", "than",
     "too", "also", "only", "well", "oh", "um", "uh", "like", "yeah", "okay", "ok", "right",
 })  # fmt: skip
-
-
-def _without_terms(text: str, terms: list[str]) -> str:
-    """``text`` without the words of rule hits (a term may span words or be a feature's
-    "a + b" summary)."""
-    drop = {word for term in terms for word in term.replace(" + ", " ").split()}
-    return " ".join(word for word in text.split() if word not in drop)
 
 
 class HostilityScorer:
@@ -278,6 +272,19 @@ class HostilityScorer:
                 best = verdict
         return best
 
+    def _without_hits(self, text: str, hits: list[Hit]) -> str:
+        """The model's text with the words of rule hits blanked where they stand (masked
+        and split spellings included); a feature, spread over the turn, drops its words."""
+        chars = list(self._normalised(text))
+        spread: set[str] = set()
+        for hit in hits:
+            if hit.end < 0:
+                spread.update(hit.term.replace(" + ", " ").split())
+                continue
+            chars[hit.start : hit.end] = " " * (hit.end - hit.start)
+        words = "".join(chars).replace("~", " ").split()
+        return " ".join(word for word in words if word not in spread)
+
     def model_text(self, text: str) -> str:
         """What the statistical model reads: the normalised text without allowed phrases."""
         return " ".join(self._normalised(text).replace("~", " ").split())
@@ -318,10 +325,13 @@ class HostilityScorer:
                 and (joined[1] >= 1.0 and not self._lookup(word) and not self._lookup(words[i + 1]))
             ):
                 term, found, skip_next = word + words[i + 1], joined, True
+                span_end = offsets[i + 1] + len(words[i + 1])
             else:
                 found = self._lookup(word)
             if not found:
                 continue
+            if not skip_next:
+                span_end = offsets[i] + len(word)
             category, weight = found
             if weight <= 0:
                 continue
@@ -330,13 +340,13 @@ class HostilityScorer:
             weak = category == "insult" and weight < self.settings.threshold("insult")
             if weak and self._aimed(words, i):
                 weight += self.aimed_bonus
-            hits.append(Hit(category, term, weight, offsets[i]))
+            hits.append(Hit(category, term, weight, offsets[i], span_end))
         for category, regex, _source, weight in self.patterns:
             for match in regex.finditer(norm):
                 quoted = in_report(match.start()) or in_report(match.end() - 1)
                 if category in ("insult", "harassment") and quoted:
                     continue
-                hits.append(Hit(category, match.group(0), weight, match.start()))
+                hits.append(Hit(category, match.group(0), weight, match.start(), match.end()))
         for fh in feature_hits(norm, self.pack.language):
             if fh.category == "harassment" and in_report(fh.start):
                 continue
@@ -374,9 +384,8 @@ class HostilityScorer:
         # turns are also read window by window (``_model_verdict``).
         bar = self.settings.model_threshold_weak_terms if totals else self.settings.model_threshold
         if not out and self.model is not None and self.settings.model_threshold > 0 and bar > 0:
-            prepared = self.model_text(text)
-            if totals:
-                prepared = _without_terms(prepared, [h.term for hs in totals.values() for h in hs])
+            hits = [h for hs in totals.values() for h in hs]
+            prepared = self.model_text(text) if not hits else self._without_hits(text, hits)
             verdict = self._model_verdict(prepared, bar)
             if verdict is not None:
                 level = "medium" if verdict.probability >= 0.8 else "low"

@@ -255,6 +255,15 @@ def _parse_step(
     return step
 
 
+def _window_words(value: Any) -> int:
+    """0 (no windows) or a window the model can judge (its minimum is 4 words)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{value!r} is not a whole number")
+    if value != 0 and not 4 <= value <= 1000:
+        raise ValueError(f"{value} words: use 0 (off) or 4 to 1000")
+    return value
+
+
 def _parse_hostility(reader: Any) -> HostilitySettings:
     default = HostilitySettings()
     bonus = (
@@ -277,8 +286,8 @@ def _parse_hostility(reader: Any) -> HostilitySettings:
         model_threshold_weak_terms=reader.float(
             "model_threshold_weak_terms", default.model_threshold_weak_terms, lo=0.0, hi=1.0
         ),
-        model_window_words=reader.int(
-            "model_window_words", default.model_window_words, lo=0, hi=1000
+        model_window_words=reader.custom(
+            "model_window_words", default.model_window_words, _window_words, "0 or 4 to 1000"
         ),
         model_threshold_window=reader.float(
             "model_threshold_window", default.model_threshold_window, lo=0.0, hi=1.0
