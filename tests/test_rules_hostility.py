@@ -33,6 +33,18 @@ CASES = [
     ("and the fitter you sent, a lazy great oaf in muddy boots, walked it all over my carpet",
      {"insult"}),
     ("the fitter was lovely, not a cowboy at all, and he tidied up after", set()),
+    # sarcasm and put-downs found missing on later blind sets (reworded here)
+    ("Oh well done, did you figure that out all by yourself?", {"harassment"}),
+    ("are you lot brain dead, I said the fourteenth", {"harassment"}),
+    ("honestly, there's not much going on upstairs with you, is there", {"harassment"}),
+    ("suppose checking it was too much effort, was it", {"harassment"}),
+    ("go on then, leave, we won't miss you", {"harassment"}),
+    ("well, you can sort it out yourself then, you smug cow", {"insult"}),
+    ("the whole install was a complete shitshow", {"profanity"}),
+    ("Is it too much to ask for a paper copy?", set()),
+    ("sorry for all the effing and blinding earlier", set()),
+    ("She's in a home out at Bitchfield now.", set()),
+    ("I was called a lazy idiot by your engineer and I want an apology", set()),
     ("That's bullshit, it's a total fucking scam.", {"profanity"}),
     ("oh shit, hang on, it's in the other room", {"profanity"}),
     # explicit profanity counts even aimed at a thing (the labelling convention)

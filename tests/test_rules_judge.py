@@ -156,7 +156,8 @@ def test_reload_rejudges_the_call_with_new_thresholds() -> None:
 
 def test_reload_sends_the_steps_that_flipped_and_nothing_unchanged() -> None:
     judge = CallJudge(RulesConfig(), CallConfig(direction="inbound"))
-    judge.feed(seg(0, "agent", "Zephyr Optics, how can I help?", 0.0))
+    # ("Zephyr Optics, how can I help?" names the company by its place alone)
+    judge.feed(seg(0, "agent", "Good morning, how can I help you today at Zephyr Optics?", 0.0))
     judge.feed(seg(1, "customer", "my glasses broke, damn it", 3.0))
     assert status(judge)["greet_company"] == "pending"  # no company configured
     events = judge.reload(RulesConfig(), CallConfig(direction="inbound", company="Zephyr Optics"))

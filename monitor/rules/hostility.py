@@ -39,6 +39,27 @@ _AIM_SKIP = {
     "old",
     "utter",
     "proper",
+    # pejorative adjectives between "you" and the noun ("you rude cow", "you smug prat")
+    "rude",
+    "smug",
+    "silly",
+    "daft",
+    "dozy",
+    "lazy",
+    "fat",
+    "ugly",
+    "miserable",
+    "arrogant",
+    "ignorant",
+    "clueless",
+    "useless",
+    "pathetic",
+    "incompetent",
+    "cheeky",
+    "jumped",
+    "up",
+    "sad",
+    "pompous",
 }
 _VOCATIVE_BLOCK = {
     "my",
@@ -79,6 +100,11 @@ _VOCATIVE_BLOCK = {
 }
 _YOU = {"you", "u", "ya", "ye", "ты", "вы", "тебя", "вас", "դու", "դուք", "քեզ", "ձեզ"}
 _VOCATIVE_MIN_WEIGHT = 0.5  # "dick", "pig", "stupid" at the end of a turn are not vocatives
+# endings of English place names: a lexicon prefix followed by one is a place
+_PLACE_ENDINGS = (
+    "field", "ford", "ham", "ton", "bury", "borough", "ley", "worth", "wick", "thorpe",
+    "mouth", "stone", "well", "wood", "combe", "minster", "port", "stead", "dale", "hurst",
+)  # fmt: skip
 _REPORT_REACH = 40  # characters after a report frame in which insults do not count
 
 
@@ -177,6 +203,8 @@ class HostilityScorer:
         match = self.prefix_re.match(word)
         if match:
             prefix = max((p for p in self.prefix_map if word.startswith(p)), key=len)
+            if word[len(prefix) :].endswith(_PLACE_ENDINGS) and len(word) - len(prefix) >= 3:
+                return None  # a place name ("Bitchfield", "Shitterton"), not the word
             return self.prefix_map[prefix]
         return None
 
