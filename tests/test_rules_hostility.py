@@ -43,7 +43,7 @@ CASES = [
     ("the whole install was a complete shitshow", {"profanity"}),
     ("Is it too much to ask for a paper copy?", set()),
     ("Good luck doing the whole roof on your own then, genius.", {"harassment"}),
-    ("maybe if you opened your post you wouldn't be so lost", {"harassment"}),
+    ("maybe if you opened your post you wouldn't be so lost", {"insult"}),
     ("be a real shame if that shiny van of yours got its windows put in", {"threat"}),
     ("your driver, he was a right plonker", {"insult"}),
     ("Well done, that's sorted then, thanks genius for your help!", set()),
