@@ -26,6 +26,10 @@ HELDOUT = REPO / "tests" / "data" / "calls" / "heldout"
 HELDOUT2 = REPO / "tests" / "data" / "calls" / "heldout2"
 CALLS = REPO / "tests" / "data" / "calls"
 BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
+# blind-written held-out sets whose misses were read after their first measurement, and
+# those measured without ever reading them (the honest estimate for unseen calls)
+READ_SINCE = (12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22)
+NEVER_READ = (23, 24)
 AUDIO = REPO.parent / "shared" / "data" / "audio"
 
 
@@ -76,32 +80,27 @@ def main() -> None:
         capture_output=True,
     )
     print(f"callmon score dev/ (24 calls) incl. start-up: {time.perf_counter() - t0:.2f} s")
-    sets = (
+    sets = [
         ("dev", DEV),
         ("held-out", HELDOUT),
         ("held-out 2", HELDOUT2),
         ("held-out 3", CALLS / "heldout3"),
         ("held-out 4", CALLS / "heldout4"),
         ("held-out 5", CALLS / "heldout5"),
-        ("held-out 6 (blind; its figures steered choices)", CALLS / "heldout6"),
+        ("held-out 6 (blind, read since)", CALLS / "heldout6"),
         ("held-out 7 (blind, tuned on after its first measurement)", CALLS / "heldout7"),
-        ("held-out 8 (blind; its figures steered choices)", CALLS / "heldout8"),
-        ("held-out 9 (blind; its figures steered choices)", CALLS / "heldout9"),
+        ("held-out 8 (blind, read since)", CALLS / "heldout8"),
+        ("held-out 9 (blind, read since)", CALLS / "heldout9"),
         ("held-out 10 (blind, tuned on after its first measurement)", CALLS / "heldout10"),
         ("held-out 11 (blind, tuned on after its first measurement)", CALLS / "heldout11"),
-        ("held-out 12 (blind; its figures steered choices)", CALLS / "heldout12"),
-        ("held-out 13 (blind; its figures steered choices)", CALLS / "heldout13"),
-        ("held-out 14 (blind; its figures steered choices)", CALLS / "heldout14"),
-        ("held-out 15 (blind, measured only at the end)", CALLS / "heldout15"),
-        ("held-out 16 (blind, measured only at the end)", CALLS / "heldout16"),
-        ("audio fixtures", AUDIO),
-    )
+    ]
+    sets += [(f"held-out {n} (blind, read since)", CALLS / f"heldout{n}") for n in READ_SINCE]
+    sets += [(f"held-out {n} (blind, never read)", CALLS / f"heldout{n}") for n in NEVER_READ]
+    sets.append(("audio fixtures", AUDIO))
     for name, folder in sets:
         _print_report(name, evaluate([str(folder)], Config()))
-    blind = [str(folder) for name, folder in sets if "(blind" in name and "tuned on" not in name]
-    _print_report(f"{len(blind)} blind sets pooled", evaluate(blind, Config()))
-    fresh = [str(folder) for name, folder in sets if "measured only at the end" in name]
-    _print_report(f"{len(fresh)} fresh sets pooled", evaluate(fresh, Config()))
+    unread = [str(CALLS / f"heldout{n}") for n in NEVER_READ]
+    _print_report(f"{len(unread)} never-read sets pooled", evaluate(unread, Config()))
     benign_false_flags()
     # neither trains the model; the rules were tuned on hostility-5's misses (read)
     for name in ("hostility-4.jsonl", "hostility-5.jsonl"):
