@@ -56,6 +56,8 @@ CASES = [
     ("state_purpose", "It's just to confirm the delivery for Tuesday morning.", True),
     ("state_purpose", "we need to move your appointment on Friday, the nurse is off", True),
     ("greet_company", "Customer claims.", True),
+    ("thank_for_time", "okay cheers then bye", False),
+    ("introduce_self", "right, I've got your notes here", False),
     ("greet_company", "hi, you're through to, this is Dan, how can I help", False),
     ("offer_help", "What can I do for you today?", True),
     ("offer_help", "how may I assist you", True),
