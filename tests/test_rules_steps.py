@@ -57,6 +57,8 @@ CASES = [
     ("state_purpose", "we need to move your appointment on Friday, the nurse is off", True),
     ("greet_company", "Customer claims.", True),
     ("thank_for_time", "okay cheers then bye", False),
+    ("agree_next_steps", "I'll take you off our call list today", False),
+    ("agree_next_steps", "you can renew online whenever you like", False),
     ("introduce_self", "right, I've got your notes here", False),
     ("greet_company", "hi, you're through to, this is Dan, how can I help", False),
     ("offer_help", "What can I do for you today?", True),
