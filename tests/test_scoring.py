@@ -81,9 +81,9 @@ def test_eval_meets_the_targets(folder: Path) -> None:
 # 17: 90.8 %, 0.82 / 0.82; 18: 93.9 %, 1.00 / 0.76; 19: 94.5 %, 0.94 / 0.83;
 # 20: 95.0 %, 1.00 / 0.94; 21: 96.2 %, 1.00 / 0.88; 22: 96.9 %, 0.94 / 0.94;
 # 23: 94.4 %, 0.94 / 0.88; 24: 97.5 %, 1.00 / 0.76; 25: 96.3 %, 1.00 / 0.88;
-# 26: 91.9 %, 1.00 / 0.76.
-# 6 to 24 were read after their first measurement (their misses gave rule families);
-# 25 and 26 never were: README quotes them as the estimate for unseen calls.
+# 26: 91.9 %, 1.00 / 0.76; 27: 94.4 %, 1.00 / 0.75; 28: 93.8 %, 0.85 / 0.69.
+# 6 to 26 were read after their first measurement (their misses gave rule families);
+# 27 and 28 never were: README quotes them as the estimate for unseen calls.
 BLIND_FLOORS = [
     ("heldout6", 0.97, 0.9, 0.85),
     ("heldout8", 0.96, 0.9, 0.9),
@@ -101,8 +101,10 @@ BLIND_FLOORS = [
     ("heldout22", 0.975, 0.9, 0.95),
     ("heldout23", 0.955, 0.9, 0.9),
     ("heldout24", 0.99, 0.95, 0.95),
-    ("heldout25", 0.96, 0.95, 0.85),
-    ("heldout26", 0.915, 0.95, 0.75),
+    ("heldout25", 0.96, 0.95, 0.95),
+    ("heldout26", 0.94, 0.95, 0.9),
+    ("heldout27", 0.94, 0.95, 0.7),
+    ("heldout28", 0.935, 0.8, 0.65),
 ]
 
 
