@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from monitor.rules.classifier import load_step_model
 from monitor.rules.packs import LanguagePack
 from monitor.rules.settings import RulesConfig, StepSettings
-from monitor.rules.text import TextMemo, normalise, squash
+from monitor.rules.text import TextMemo, blank_spans, normalise, squash
 
 COMPANY_MARK = "zcompanyz"
 AGENT_MARK = "zagentz"
@@ -232,12 +232,7 @@ class Etiquette:
             for pattern in self.steps[name_step].patterns
             for found in pattern.finditer(text)
         ]
-        if not spans:
-            return text
-        chars = list(text)
-        for start, end in spans:
-            chars[start:end] = " " * (end - start)
-        return " ".join("".join(chars).split())
+        return " ".join(blank_spans(text, spans).split()) if spans else text
 
     def model_probability(self, step_id: str, text: str) -> float:
         """The step model's probability that one marked turn covers ``step_id``."""

@@ -16,7 +16,7 @@ from monitor.rules.classifier import Verdict, load_model
 from monitor.rules.features import feature_hits
 from monitor.rules.packs import LanguagePack
 from monitor.rules.settings import CATEGORIES, HostilitySettings
-from monitor.rules.text import MASK_TOKEN, TextMemo, normalise
+from monitor.rules.text import MASK_TOKEN, TextMemo, blank_spans, normalise
 
 _AIM_SKIP = {
     "a",
@@ -303,14 +303,9 @@ class HostilityScorer:
     def _without_hits(self, text: str, hits: list[Hit]) -> str:
         """The model's text with the words of rule hits blanked where they stand (masked
         and split spellings included); a feature, spread over the turn, drops its words."""
-        chars = list(self._normalised(text))
-        spread: set[str] = set()
-        for hit in hits:
-            if hit.end < 0:
-                spread.update(hit.term.replace(" + ", " ").split())
-                continue
-            chars[hit.start : hit.end] = " " * (hit.end - hit.start)
-        words = "".join(chars).replace("~", " ").split()
+        spread = {w for hit in hits if hit.end < 0 for w in hit.term.replace(" + ", " ").split()}
+        placed = [(hit.start, hit.end) for hit in hits if hit.end >= 0]
+        words = blank_spans(self._normalised(text), placed).replace("~", " ").split()
         return " ".join(word for word in words if word not in spread)
 
     def model_text(self, text: str) -> str:

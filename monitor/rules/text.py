@@ -123,6 +123,15 @@ def normalise(text: str, fillers: Iterable[str] = ()) -> str:
     return " ".join(words)
 
 
+def blank_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with the character spans replaced by spaces (offsets stay valid while
+    several spans are blanked)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
 def squash(text: str) -> str:
     """Letters and digits only (for comparing names whatever their spacing)."""
     return "".join(ch for ch in text.lower() if ch.isalnum())
