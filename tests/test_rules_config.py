@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import ConfigError, parse_config
+from monitor.rules.etiquette import Etiquette
 from monitor.rules.packs import load_pack
 from monitor.rules.settings import RulesConfig
 
@@ -63,6 +64,10 @@ patterns = ["(this )?call (is|may be) recorded"]
             "config.toml:2: key 'rules.steps.offer_help.patterns' must be regular expressions",
         ),
         (
+            '[rules.steps.agree_next_steps]\nhedges = ["[unclosed"]\n',
+            "config.toml:2: key 'rules.steps.agree_next_steps.hedges' must be regular expressions",
+        ),
+        (
             '[rules.hostility]\nextra_terms = ["numpty:rude:1"]\n',
             "config.toml:2: key 'rules.hostility.extra_terms'",
         ),
@@ -90,3 +95,16 @@ def test_language_packs_are_complete(language: str) -> None:
             assert pack.step_patterns[step.id], (language, step.id)
     assert pack.conditions["bad_time"] and pack.conditions["declined"]
     assert pack.terms["profanity"] and pack.terms["insult"] and pack.patterns["threat"]
+
+
+def test_a_configured_hedge_voids_a_next_step() -> None:
+    """A house hedge ("subject to approval") turns a promise into no concrete next step,
+    for the patterns and for the step model alike; without it the same words count."""
+    text = "I'll email you the signed form tomorrow, subject to approval."
+    hedged = parse_config(
+        '[rules.steps.agree_next_steps]\nhedges = ["subject to (approval|sign off)"]\n'
+    ).rules
+    for rules, covered in ((RulesConfig(), True), (hedged, False)):
+        etiquette = Etiquette(rules, load_pack("en"), "Acme Lettings", "Sam")
+        evidence = etiquette.match("agree_next_steps", etiquette.prepare(text))
+        assert bool(evidence) == covered, evidence

@@ -60,6 +60,18 @@ HOSTILE = [
     "Do you actually know what you're doing?",
     "do you actually know anything about your own products",
     "Judging by your garden, the sofa suits you better than a lawnmower.",
+    # blame as a counterfactual, retorts, "for once", innuendo, masked weak insults
+    "If your drivers could read a postcode we wouldn't be having this conversation.",
+    "I'm not the one who forgot to pay three months running, am I?",
+    "Maybe try reading the email for once.",
+    "Pop round yourself in something tight and we'll call it even.",
+    "it was that p***k next door who complained",
+    "Have a nice life, you smug little prat.",
+    "Enjoy being a miserable old git.",
+    # veiled threats about home, family, or coming round
+    "I know where your manager lives, remember that.",
+    "I'll be coming over there to sort you out myself.",
+    "Next time he's on my drive I'll set the dogs on him.",
 ]
 
 BENIGN = [
@@ -116,6 +128,13 @@ BENIGN = [
     "I live on Dick Whittington Street in Scunthorpe.",
     "It's a Middlesex number, and my surname is Cockburn.",
     "Yes, it's Penistone Road, Sussex.",
+    "The postcode is for 12 Bell End Road, yes.",
+    # self-deprecation, software words, directions
+    "I felt a right prat when I saw the date.",
+    "That's me being an absolute plonker with the card number.",
+    "The git repo won't clone on my laptop.",
+    "I know where your branch is, I'll pop in with my ID.",
+    "For once the courier came on time.",
 ]
 
 
@@ -137,6 +156,8 @@ STEPS = [
     ("greet_company", "Hello, you're through to Marlowe Finch Estates.", True),
     ("greet_company", "good morning lettings tariq speaking", True),
     ("greet_company", "Good afternoon, reception, how can I help?", True),
+    ("greet_company", "Good morning, Parking Appeals, how may I help you today?", True),
+    ("greet_company", "Good morning sir, how can I help?", False),
     ("greet_company", "Hello, Tariq speaking, how can I help?", False),
     ("greet_company", "Hi there, how are you doing today?", False),
     ("greet_company", "Right, let me have a look at that.", False),
@@ -175,6 +196,12 @@ STEPS = [
     # agree_next_steps
     ("agree_next_steps", "The system won't let me raise it. Anything else?", False),
     ("agree_next_steps", "I'll text you the address and see you at ten.", True),
+    ("agree_next_steps", "I'll leave the keys at reception tomorrow morning.", True),
+    ("agree_next_steps", "I will check on Monday that the payment went through.", True),
+    # hedged: no when, so nothing concrete was agreed
+    ("agree_next_steps", "Someone will call you back at some point.", False),
+    ("agree_next_steps", "They'll get back to you. Can't say when.", False),
+    ("agree_next_steps", "We'll sort a new date eventually.", False),
     # check_convenience
     ("check_convenience", "Tariq from Marlowe and Finch, got a quick minute?", True),
     ("check_convenience", "Have you got a spare minute to chat?", True),
@@ -223,6 +250,7 @@ DECLINES = [
     ("That sounds good, how much is it?", False),
     ("Sure, send me the details.", False),
     ("Okay, what does it include?", False),
+    ("I'm not paying that, it's daylight robbery.", True),
 ]
 
 

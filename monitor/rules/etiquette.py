@@ -32,6 +32,7 @@ _NAME_STEPS = ("greet_company", "introduce_self")
 # (offer_help is not among them: "Castle Recoveries, how can I help" is one clause)
 AFTER_NAMES = {"check_convenience", "state_purpose"}
 MODEL_MIN_WORDS = 4  # on fewer words the model says more about length than meaning
+HEDGE_REACH = 60  # characters after a match in which a hedge ("at some point") voids it
 
 
 @cache
@@ -120,7 +121,10 @@ class NameMarker:
 
 
 class PhraseMatcher:
-    """Patterns (exact, on marked text) then phrases (fuzzy); returns the evidence words."""
+    """Patterns (exact, on marked text) then phrases (fuzzy); returns the evidence words.
+
+    A match with a hedge inside it or just after it ("someone will call you at some
+    point", "they'll get back to you, can't say when") does not count."""
 
     def __init__(
         self,
@@ -128,23 +132,40 @@ class PhraseMatcher:
         phrases: tuple[str, ...],
         threshold: float,
         pack: LanguagePack,
+        hedges: tuple[str, ...] = (),
     ) -> None:
         self.patterns = [compile_pattern(p, pack.name_stopwords) for p in patterns]
         self.phrases = [
             normalise(p, pack.fillers) for p in phrases if len(normalise(p).split()) >= 3
         ]
         self.threshold = threshold
+        self.hedge = (
+            compile_pattern("|".join(f"(?:{h})" for h in hedges), pack.name_stopwords)
+            if hedges
+            else None
+        )
+
+    def hedged(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        """A hedge within ``text[start:end]`` or the few words after it."""
+        if self.hedge is None:
+            return False
+        stop = len(text) if end is None else min(len(text), end + HEDGE_REACH)
+        return self.hedge.search(text, start, stop) is not None
 
     def search(self, text: str, names: dict[str, str] | None = None) -> str | None:
         for pattern in self.patterns:
-            match = pattern.search(text)
-            if match:
-                return _restore(match.group(0), names)
+            for match in pattern.finditer(text):
+                if not self.hedged(text, match.start(), match.end()):
+                    return _restore(match.group(0), names)
         for phrase in self.phrases:
             if len(text) + 2 < len(phrase) * 0.8:
                 continue
             found = fuzz.partial_ratio_alignment(phrase, text, score_cutoff=self.threshold)
-            if found is not None and found.score >= self.threshold:
+            if (
+                found is not None
+                and found.score >= self.threshold
+                and not self.hedged(text, found.dest_start, found.dest_end)
+            ):
                 return _restore(text[found.dest_start : found.dest_end].strip(), names)
         return None
 
@@ -187,7 +208,8 @@ class Etiquette:
     def _step_matcher(step: StepSettings, pack: LanguagePack) -> PhraseMatcher:
         patterns = pack.step_patterns.get(step.id, ()) + step.extra_patterns
         phrases = pack.step_phrases.get(step.id, ()) + step.extra_phrases
-        return PhraseMatcher(patterns, phrases, step.threshold, pack)
+        hedges = pack.step_hedges.get(step.id, ()) + step.extra_hedges
+        return PhraseMatcher(patterns, phrases, step.threshold, pack, hedges)
 
     def prepare(self, raw_text: str) -> tuple[str, dict[str, str]]:
         """Normalise and mark names; the result feeds ``match``."""
@@ -213,6 +235,8 @@ class Etiquette:
         if found is not None or not marked[0]:
             return found
         threshold = self.model_thresholds.get(step_id)
+        if matcher.hedged(marked[0]):
+            return None  # the model reads the whole turn: a hedge anywhere makes it vague
         if threshold and self.model_probability(step_id, marked[0]) >= threshold:
             return _restore(marked[0], marked[1])  # the model's words: the whole turn
         return None

@@ -105,6 +105,13 @@ _PLACE_ENDINGS = (
     "field", "ford", "ham", "ton", "bury", "borough", "ley", "worth", "wick", "thorpe",
     "mouth", "stone", "well", "wood", "combe", "minster", "port", "stead", "dale", "hurst",
 )  # fmt: skip
+# a word after which an insult is part of an address ("Bell End Road"), not aimed at anyone
+_STREET_WORDS = frozenset({
+    "road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "grove",
+    "gardens", "way", "row", "court", "mews", "farm", "cottage", "cottages", "estate",
+})  # fmt: skip
+MASKED_MIN_WEIGHT = 0.5  # lexicon words a mask may stand for ("p***k" = "prick")
+MASKED_WEIGHT = 1.0  # what a masked word weighs at least: the default threshold
 _REPORT_REACH = 40  # characters after a report frame in which insults do not count
 
 
@@ -179,11 +186,15 @@ class HostilityScorer:
         prefix_alt = "|".join(re.escape(p) for p, _, _ in self.prefixes) or "(?!)"
         self.prefix_re = re.compile(rf"(?:{prefix_alt})")
         self.prefix_map = {p: (c, w) for p, c, w in self.prefixes}
-        # full words for resolving masks such as f**king, a**hole
-        self.mask_words = sorted(
-            {t.rstrip("*") for t, (c, w) in self.exact.items() if w >= 1.0 and "*" not in t}
-            | {p + s for p, _, w in self.prefixes if w >= 1.0 for s in ("", "ing", "er", "ed", "s")}
-        )
+        # full words for resolving masks such as f**king, a**hole, p***k: the strongest
+        # word that fits first (a masked "s***" is "shit", not "scum")
+        weighed = {t: w for t, (c, w) in self.exact.items() if "*" not in t and " " not in t}
+        weighed |= {p + s: w for p, _, w in self.prefixes for s in ("", "ing", "er", "ed", "s")}
+        self.mask_words = [
+            word
+            for word, weight in sorted(weighed.items(), key=lambda item: (-item[1], item[0]))
+            if weight >= MASKED_MIN_WEIGHT and len(word) >= 3
+        ]
         self.patterns = [
             (category, _whole(p), p, w)
             for category in CATEGORIES
@@ -341,7 +352,9 @@ class HostilityScorer:
                 resolved = self._resolve_mask(word)
                 if resolved:
                     term = resolved
-                    found = self._lookup(resolved) or ("profanity", 1.2)
+                    category, weight = self._lookup(resolved) or ("profanity", 1.2)
+                    # someone masked it because it is offensive: "that p***k" counts in full
+                    found = (category, max(weight, MASKED_WEIGHT))
             elif (
                 i + 1 < len(words)
                 and (joined := self._lookup_joined(word, words[i + 1]))
@@ -359,6 +372,9 @@ class HostilityScorer:
             if weight <= 0:
                 continue
             if category in ("insult", "harassment") and in_report(offsets[i]):
+                continue
+            after = i + (2 if skip_next else 1)
+            if category == "insult" and after < len(words) and words[after] in _STREET_WORDS:
                 continue
             weak = category == "insult" and weight < self.settings.threshold("insult")
             if weak and self._aimed(words, i):

@@ -24,6 +24,7 @@ class LanguagePack:
     direction: dict[str, tuple[str, ...]]
     step_patterns: dict[str, tuple[str, ...]]
     step_phrases: dict[str, tuple[str, ...]]
+    step_hedges: dict[str, tuple[str, ...]]  # words that make a nearby match vague
     conditions: dict[str, tuple[str, ...]]
     terms: dict[str, tuple[tuple[str, float], ...]]  # category -> (word or prefix*, weight)
     patterns: dict[str, tuple[tuple[str, float], ...]]  # category -> (regex, weight)
@@ -82,12 +83,16 @@ def load_pack(language: str) -> LanguagePack:
     steps_reader = top.table("steps")
     step_patterns: dict[str, tuple[str, ...]] = {}
     step_phrases: dict[str, tuple[str, ...]] = {}
+    step_hedges: dict[str, tuple[str, ...]] = {}
     for step in DEFAULT_STEPS:
         sub = steps_reader.table(step.id)
         step_patterns[step.id] = _check_regex(
             str(path), f"steps.{step.id}.patterns", sub.str_list("patterns", [])
         )
         step_phrases[step.id] = tuple(sub.str_list("phrases", []))
+        step_hedges[step.id] = _check_regex(
+            str(path), f"steps.{step.id}.hedges", sub.str_list("hedges", [])
+        )
         sub.done()
         if step.condition != "customer_hostile" and not step_patterns[step.id]:
             raise locator.error(f"steps.{step.id}", "needs at least one pattern")
@@ -126,6 +131,7 @@ def load_pack(language: str) -> LanguagePack:
         direction=direction,
         step_patterns=step_patterns,
         step_phrases=step_phrases,
+        step_hedges=step_hedges,
         conditions=conditions,
         terms=terms,
         patterns=patterns,

@@ -40,6 +40,7 @@ class StepSettings:
     enabled: bool = True
     extra_patterns: tuple[str, ...] = ()
     extra_phrases: tuple[str, ...] = ()
+    extra_hedges: tuple[str, ...] = ()
 
     def applies_to(self, direction: str) -> bool:
         return self.direction in ("both", direction)
@@ -249,6 +250,9 @@ def _parse_step(
         ),
         extra_phrases=reader.custom(
             "phrases", base.extra_phrases, _phrases_for(language), "a list of phrases"
+        ),
+        extra_hedges=reader.custom(
+            "hedges", base.extra_hedges, _phrases_for(language), "regular expressions"
         ),
     )
     reader.done()
