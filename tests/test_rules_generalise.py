@@ -72,6 +72,21 @@ HOSTILE = [
     "I know where your manager lives, remember that.",
     "I'll be coming over there to sort you out myself.",
     "Next time he's on my drive I'll set the dogs on him.",
+    # sexist and other put-downs, snark with "now and then", crude brush-offs
+    "Put me through to one of the lads, love, you won't know about engines.",
+    "The girl on the phones doesn't know the first thing about boilers.",
+    "Are you actually deaf, mate?",
+    "Maybe try checking your emails now and then.",
+    "Honestly, it's not rocket science, sir.",
+    "You lot are a right pain in the arse.",
+    "What, you people can't count over there?",
+    "What kind of racket are you running?",
+    "Oh get stuffed, the lot of you.",
+    "Give us your WhatsApp and I'll message you later.",
+    "If you can't understand English, get someone else to ring.",
+    "Send that lazy good for nothing redneck again and see what happens.",
+    "Are you a complete drongo?",
+    "If he comes back I'll put him through the window.",
 ]
 
 BENIGN = [
@@ -135,6 +150,11 @@ BENIGN = [
     "The git repo won't clone on my laptop.",
     "I know where your branch is, I'll pop in with my ID.",
     "For once the courier came on time.",
+    "We live out at Twatt, past the kirk.",
+    "It's a bottle of Fat Bastard chardonnay, not the red I ordered.",
+    "Come and kill every last one of them bugs, please.",
+    "He skipped three sessions? I'll kill him when he gets home.",
+    "Don't worry, it's not rocket science, I'll talk you through it.",
 ]
 
 
@@ -169,6 +189,10 @@ STEPS = [
     ("state_purpose", "We can upgrade you to fibre for two pounds more.", True),
     ("state_purpose", "We've got a special offer on boiler cover this month.", True),
     ("state_purpose", "I wanted to let you know the survey is booked.", True),
+    ("state_purpose", "It's just a reminder that your MOT is due on Friday.", True),
+    ("state_purpose", "Just confirming your booking for Sunday at ten.", True),
+    ("state_purpose", "We had a report of a fallen fence outside your house.", True),
+    ("state_purpose", "I just need to confirm your date of birth first.", False),
     ("state_purpose", "Is that Mrs Okafor?", False),
     ("state_purpose", "Hi, it's Tariq from Marlowe and Finch.", False),
     # resolve_or_redirect
@@ -199,6 +223,10 @@ STEPS = [
     ("agree_next_steps", "I'll leave the keys at reception tomorrow morning.", True),
     ("agree_next_steps", "I will check on Monday that the payment went through.", True),
     # hedged: no when, so nothing concrete was agreed
+    ("agree_next_steps", "Can she call you at five today?", True),
+    ("agree_next_steps", "We're fully booked for August, I'm afraid.", False),
+    ("agree_next_steps", "Righto, catch you later.", False),
+    ("agree_next_steps", "It should be sometime soon, hard to say.", False),
     ("agree_next_steps", "Someone will call you back at some point.", False),
     ("agree_next_steps", "They'll get back to you. Can't say when.", False),
     ("agree_next_steps", "We'll sort a new date eventually.", False),
@@ -251,9 +279,28 @@ DECLINES = [
     ("Sure, send me the details.", False),
     ("Okay, what does it include?", False),
     ("I'm not paying that, it's daylight robbery.", True),
+    ("Not on your nelly, we're happy where we are.", True),
+    ("No way, mate.", True),
 ]
 
 
 @pytest.mark.parametrize(("text", "declined"), DECLINES)
 def test_decline_family(text: str, declined: bool) -> None:
     assert bool(ETIQUETTE.condition("declined", ETIQUETTE.prepare(text))) == declined, text
+
+
+BAD_TIMES = [
+    ("I'm actually driving at the minute.", True),
+    ("I really can't talk, can you call some other time?", True),
+    ("I've driven past your shop a few times.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "bad_time"), BAD_TIMES)
+def test_bad_time_family(text: str, bad_time: bool) -> None:
+    assert bool(ETIQUETTE.condition("bad_time", ETIQUETTE.prepare(text))) == bad_time, text
+
+
+def test_thanks_with_a_name_and_a_farewell_inside_a_turn() -> None:
+    text = "Ha, she's kept us busy. Thanks Mrs Drummond, speak soon, drive safe."
+    assert ETIQUETTE.match("thank_for_time", ETIQUETTE.prepare(text))

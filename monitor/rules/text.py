@@ -128,7 +128,8 @@ def blank_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
     several spans are blanked)."""
     chars = list(text)
     for start, end in spans:
-        chars[start:end] = " " * (end - start)
+        end = min(end, len(chars))  # a span may reach past the end ("the next 40 chars")
+        chars[start:end] = " " * max(end - start, 0)
     return "".join(chars)
 
 
