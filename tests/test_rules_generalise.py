@@ -87,6 +87,17 @@ HOSTILE = [
     "Send that lazy good for nothing redneck again and see what happens.",
     "Are you a complete drongo?",
     "If he comes back I'll put him through the window.",
+    # veiled and third-person threats, stacked put-downs, bigotry, sarcastic sign-offs
+    "Be a shame if that driver of yours slipped on the ice one morning.",
+    "Tell him if I see him near my yard again he'll regret the day he was born.",
+    "Touch my deposit and he won't walk properly again.",
+    "Block my drive again and I'll put his windscreen in.",
+    "The cleaner is a lazy stupid cow, honestly.",
+    "Have a lovely day, sunshine. Enjoy your mouldy bathroom.",
+    "Don't send me any more Albanians, they're all thieves.",
+    "Your fitters are a bunch of clowns.",
+    "My six year old could paint a wall better than that.",
+    "Some of us actually have jobs to get to.",
 ]
 
 BENIGN = [
@@ -155,6 +166,12 @@ BENIGN = [
     "Come and kill every last one of them bugs, please.",
     "He skipped three sessions? I'll kill him when he gets home.",
     "Don't worry, it's not rocket science, I'll talk you through it.",
+    # reported words, past-tense hyperbole, self-deprecation, objecting to rudeness
+    "And I'm quoting him here, 'move, you stupid old cow'.",
+    "He goes, shut up you stupid woman, and drops the bag.",
+    "My mum was gonna kill him, honestly.",
+    "I'm a silly old fool with dates, sorry.",
+    "You can't talk to me like that, I'll be complaining.",
 ]
 
 
@@ -193,6 +210,10 @@ STEPS = [
     ("state_purpose", "Just confirming your booking for Sunday at ten.", True),
     ("state_purpose", "We had a report of a fallen fence outside your house.", True),
     ("state_purpose", "I just need to confirm your date of birth first.", False),
+    ("state_purpose", "Good news, we've found your suitcase.", True),
+    ("state_purpose", "The new helmets are thirty percent off till Sunday.", True),
+    ("state_purpose", "We have your son on our waiting list from last year.", True),
+    ("state_purpose", "We've been getting a fault signal from your boiler.", True),
     ("state_purpose", "Is that Mrs Okafor?", False),
     ("state_purpose", "Hi, it's Tariq from Marlowe and Finch.", False),
     # resolve_or_redirect
@@ -224,6 +245,13 @@ STEPS = [
     ("agree_next_steps", "I will check on Monday that the payment went through.", True),
     # hedged: no when, so nothing concrete was agreed
     ("agree_next_steps", "Can she call you at five today?", True),
+    ("agree_next_steps", "Can I call you back on Monday around ten?", True),
+    ("agree_next_steps", "It'll be at the front desk for you.", True),
+    ("agree_next_steps", "I'll have it by the counter so you're not waiting.", True),
+    ("agree_next_steps", "The wagon will be there about eight on Saturday.", True),
+    ("agree_next_steps", "Our manager will phone you before five today.", True),
+    ("agree_next_steps", "Can you get the figures to me by Wednesday noon?", True),
+    ("agree_next_steps", "She can pick it up any evening from six.", True),
     ("agree_next_steps", "We're fully booked for August, I'm afraid.", False),
     ("agree_next_steps", "Righto, catch you later.", False),
     ("agree_next_steps", "It should be sometime soon, hard to say.", False),
@@ -281,6 +309,7 @@ DECLINES = [
     ("I'm not paying that, it's daylight robbery.", True),
     ("Not on your nelly, we're happy where we are.", True),
     ("No way, mate.", True),
+    ("My knees won't take it. I think I'm done.", True),
 ]
 
 
