@@ -14,6 +14,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from monitor.rules.anchors import anchor_test
 from monitor.rules.classifier import load_step_model
 from monitor.rules.packs import LanguagePack
 from monitor.rules.settings import RulesConfig, StepSettings
@@ -135,6 +136,7 @@ class PhraseMatcher:
         hedges: tuple[str, ...] = (),
     ) -> None:
         self.patterns = [compile_pattern(p, pack.name_stopwords) for p in patterns]
+        self.anchor_tests = [anchor_test(p.pattern) for p in self.patterns]
         self.phrases = [
             normalise(p, pack.fillers) for p in phrases if len(normalise(p).split()) >= 3
         ]
@@ -153,7 +155,9 @@ class PhraseMatcher:
         return self.hedge.search(text, start, stop) is not None
 
     def search(self, text: str, names: dict[str, str] | None = None) -> str | None:
-        for pattern in self.patterns:
+        for pattern, may_match in zip(self.patterns, self.anchor_tests, strict=True):
+            if may_match is not None and not may_match(text):
+                continue
             for match in pattern.finditer(text):
                 if not self.hedged(text, match.start(), match.end()):
                     return _restore(match.group(0), names)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from monitor.rules.anchors import anchor_test
 from monitor.rules.classifier import Verdict, load_model
 from monitor.rules.features import feature_hits
 from monitor.rules.packs import LanguagePack
@@ -195,12 +196,11 @@ class HostilityScorer:
             for word, weight in sorted(weighed.items(), key=lambda item: (-item[1], item[0]))
             if weight >= MASKED_MIN_WEIGHT and len(word) >= 3
         ]
-        self.patterns = [
-            (category, _whole(p), p, w)
-            for category in CATEGORIES
-            for p, w in pack.patterns[category]
-        ]
-        self.patterns += [(c, _whole(p), p, w) for p, c, w in settings.extra_patterns]
+        sources = [(c, p, w) for c in CATEGORIES for p, w in pack.patterns[c]]
+        sources += [(c, p, w) for p, c, w in settings.extra_patterns]
+        # (category, regex, source, weight, anchors): a pattern runs only when one of
+        # its anchors is in the text (``anchors``), which skips most of them
+        self.patterns = [(c, _whole(p), p, w, anchor_test(p)) for c, p, w in sources]
         allow = list(pack.allow) + list(settings.allow)
         self.allow = _whole("|".join(f"(?:{a})" for a in allow)) if allow else None
         self.report = _whole("|".join(f"(?:{r})" for r in pack.report)) if pack.report else None
@@ -380,7 +380,9 @@ class HostilityScorer:
             if weak and self._aimed(words, i):
                 weight += self.aimed_bonus
             hits.append(Hit(category, term, weight, offsets[i], span_end))
-        for category, regex, _source, weight in self.patterns:
+        for category, regex, _source, weight, needs in self.patterns:
+            if needs is not None and not needs(norm):
+                continue
             for match in regex.finditer(norm):
                 quoted = in_report(match.start()) or in_report(match.end() - 1)
                 if category in ("insult", "harassment") and quoted:
