@@ -1,11 +1,12 @@
 """Train the statistical hostility model that backs up the lexicon rules.
 
 A logistic regression over TF-IDF character (2-5, within words) and word (1-2) n-grams,
-trained on every labelled turn we have except held-out 6, 8, 9 and 12-16 (kept untouched
-as blind yardsticks), the corpora in ``tests/data/training/`` (written blind to every evaluation
-set) and the benign look-alike corpus, preprocessed exactly as the scorer does
-(``HostilityScorer.model_text``: normalised, allow-listed phrases removed). It catches
-hostility whose wording no rule lists (sarcasm, condescension, veiled menace). Writes
+trained on every labelled call turn we have except the blind held-out sets not yet read
+(``NEVER_READ``, the honest yardstick), the corpora in ``tests/data/training/`` (written
+blind to every evaluation set) but hostility-4, and the benign look-alike corpus,
+preprocessed exactly as the scorer does (``HostilityScorer.model_text``: normalised,
+allow-listed phrases removed). It catches hostility whose wording no rule lists
+(sarcasm, condescension, veiled menace). Writes
 ``monitor/rules/lang/en.hostility-model.json``; ``monitor/rules/classifier.py`` runs it
 with plain Python (no scikit-learn at run time).
 
@@ -30,17 +31,25 @@ TRAIN_DIRS = [
     CALLS / "heldout7",
     CALLS / "heldout10",
     CALLS / "heldout11",
+    # blind held-out sets measured once, then read for rule families; in-distribution
+    # examples of how writers who never saw the rules phrase hostility and its look-alikes
+    CALLS / "heldout6",
+    CALLS / "heldout8",
+    CALLS / "heldout9",
+    *(CALLS / f"heldout{number}" for number in range(12, 37)),
 ]
+# measured, never read, never trained on: the honest estimate for unseen calls
+NEVER_READ = tuple(range(37, 45))
 BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
 TRAINING = REPO / "tests" / "data" / "training"  # corpora written blind to every eval set
 # Left out, and used instead as untrained yardsticks (bench/bench_rules.py):
 # * hostility-4: built from ~500 phrases by a generator (the same calm complaint sentences
 #   around many lines). Trained on, it moved no blind set and flagged JFK's "ask not what
 #   your country can do for you" as harassment.
-# * hostility-5: 900 hand-written turns. Trained on half of it, the other half's recall
-#   went 0.53 -> 0.56 for 3 more false flags there, 3 more on the blind call sets and one
-#   on a real call (aws-auto-repairs-40).
-NOT_TRAINED = {"hostility-4.jsonl", "hostility-5.jsonl"}
+# hostility-5 (900 hand-written turns) was a yardstick too until the read call sets joined
+# the training data: with them, adding it took held-out 29-36 (192 calls, measured with
+# the rules of before they were read) from tp 114 / fp 13 / fn 26 to 117 / 14 / 23.
+NOT_TRAINED = {"hostility-4.jsonl"}
 OUT = REPO / "monitor" / "rules" / "lang" / "en.hostility-model.json"
 
 
@@ -54,6 +63,8 @@ def model_text():
 
 
 def labelled_turns() -> tuple[list[str], list[int]]:
+    never_read = {f"heldout{number}" for number in NEVER_READ}
+    assert not never_read & {folder.name for folder in TRAIN_DIRS}, "a never-read set"
     prepare = model_text()
     texts, labels = [], []
     for folder in TRAIN_DIRS:
