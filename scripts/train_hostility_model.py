@@ -20,8 +20,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CALLS = REPO / "tests" / "data" / "calls"
+SHARED_DEV = REPO.parent / "shared" / "eval" / "calls" / "dev"
 TRAIN_DIRS = [
-    REPO.parent / "shared" / "eval" / "calls" / "dev",
+    SHARED_DEV,
     CALLS / "heldout",
     CALLS / "heldout2",
     CALLS / "heldout3",

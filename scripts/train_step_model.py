@@ -35,7 +35,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from train_hostility_model import TRAIN_DIRS, TRAINING  # noqa: E402
+from train_hostility_model import CALLS, SHARED_DEV, TRAINING  # noqa: E402
+
+# the call sets whose agent turns, labelled by the patterns, train the model. Not the
+# later read sets: with held-out 6, 8, 9 and 12-36 added, the read pool's step accuracy
+# fell from 98.0 % to 97.2 % (patterns miss wordings there, so their turns teach "not
+# covered") and the file grew from 2.9 to 5.4 MB.
+TRAIN_DIRS = [SHARED_DEV] + [CALLS / name for name in (
+    "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout7", "heldout10",
+    "heldout11",
+)]  # fmt: skip
 
 from monitor.rules.etiquette import AFTER_NAMES  # noqa: E402
 
