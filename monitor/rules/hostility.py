@@ -311,26 +311,32 @@ class HostilityScorer:
                 best = verdict
         return best
 
+    def _reported(self, norm: str) -> list[tuple[int, int]]:
+        """Spans of someone else's words: a report frame and the few words after it."""
+        if self.report is None:
+            return []
+        return [(m.start(), m.end() + _REPORT_REACH) for m in self.report.finditer(norm)]
+
     def _without_hits(self, text: str, hits: list[Hit]) -> str:
         """The model's text with the words of rule hits blanked where they stand (masked
-        and split spellings included); a feature, spread over the turn, drops its words."""
+        and split spellings included); a feature, spread over the turn, drops its words.
+        Reported words are blanked too (``model_text``)."""
         spread = {w for hit in hits if hit.end < 0 for w in hit.term.replace(" + ", " ").split()}
-        placed = [(hit.start, hit.end) for hit in hits if hit.end >= 0]
-        words = blank_spans(self._normalised(text), placed).replace("~", " ").split()
+        norm = self._normalised(text)
+        placed = [(hit.start, hit.end) for hit in hits if hit.end >= 0] + self._reported(norm)
+        words = blank_spans(norm, placed).replace("~", " ").split()
         return " ".join(word for word in words if word not in spread)
 
     def model_text(self, text: str) -> str:
-        """What the statistical model reads: the normalised text without allowed phrases."""
-        return " ".join(self._normalised(text).replace("~", " ").split())
+        """What the statistical model reads: the normalised text without allowed phrases
+        and without reported words ("he goes, shut up you stupid woman")."""
+        norm = self._normalised(text)
+        return " ".join(blank_spans(norm, self._reported(norm)).replace("~", " ").split())
 
     def score_text(self, text: str) -> list[Hit]:
         """Every hostile word or pattern in ``text`` (one utterance), with weights."""
         norm = self._normalised(text)
-        reported = (
-            [(m.start(), m.end() + _REPORT_REACH) for m in self.report.finditer(norm)]
-            if self.report is not None
-            else []
-        )
+        reported = self._reported(norm)
 
         def in_report(pos: int) -> bool:
             return any(start <= pos <= end for start, end in reported)
