@@ -98,6 +98,22 @@ HOSTILE = [
     "Your fitters are a bunch of clowns.",
     "My six year old could paint a wall better than that.",
     "Some of us actually have jobs to get to.",
+    # found on held-out 45-52, written here in other words
+    "I know where you park that van at night, mind.",
+    "Do it again and I'll put a brick through the windscreen.",
+    "One more letter and I'll put him in the canal.",
+    "Come round after your shift, wear that little skirt.",
+    "Can you put me with a guy? Women don't really get engines.",
+    "Okay boomer, go touch grass.",
+    "Wow, you read the terms. Gold star, buddy.",
+    "Well, one of us is confused, and it isn't me.",
+    "Maybe next time read the small print before you sign.",
+    "I'll go and find someone clever enough for you.",
+    "Shall I draw you a picture?",
+    "You lot are a bunch of bloodsuckers.",
+    "Your engineer is as thick as two short planks.",
+    "Maybe if your drivers didn't speed there would be no dents.",
+    "The assessor you sent was a useless prick who never looked.",
 ]
 
 BENIGN = [
@@ -172,6 +188,14 @@ BENIGN = [
     "My mum was gonna kill him, honestly.",
     "I'm a silly old fool with dates, sorry.",
     "You can't talk to me like that, I'll be complaining.",
+    "I know where she lives, she's my mum, I'll drop the form round.",
+    "I'm such an idiot, I typed the wrong date.",
+    "Our Bess is a bitch and she's just come into season.",
+    "My neighbour said you were a bunch of cowboys, but I gave you a go.",
+    "The chatbot is about as useful as a chocolate teapot.",
+    "The address is 12 Fuk Wing Street.",
+    "The driver muttered that I was a fussy old git.",
+    "Is there someone who speaks Urdu? My dad doesn't understand English.",
 ]
 
 
@@ -211,6 +235,10 @@ STEPS = [
     ("state_purpose", "We had a report of a fallen fence outside your house.", True),
     ("state_purpose", "I just need to confirm your date of birth first.", False),
     ("state_purpose", "Good news, we've found your suitcase.", True),
+    ("state_purpose", "I think you left a scarf in the changing room.", True),
+    ("state_purpose", "We've reviewed the footage and your account is back on.", True),
+    ("state_purpose", "We've got two candidates who'd love to meet you.", True),
+    ("state_purpose", "I just wanted to check final numbers for Saturday.", True),
     ("state_purpose", "The new helmets are thirty percent off till Sunday.", True),
     ("state_purpose", "We have your son on our waiting list from last year.", True),
     ("state_purpose", "We've been getting a fault signal from your boiler.", True),
@@ -330,6 +358,13 @@ def test_bad_time_family(text: str, bad_time: bool) -> None:
     assert bool(ETIQUETTE.condition("bad_time", ETIQUETTE.prepare(text))) == bad_time, text
 
 
-def test_thanks_with_a_name_and_a_farewell_inside_a_turn() -> None:
-    text = "Ha, she's kept us busy. Thanks Mrs Drummond, speak soon, drive safe."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ha, she's kept us busy. Thanks Mrs Drummond, speak soon, drive safe.",
+        "Okay, I'll call you at seven. Thank you sir, sorry to disturb.",
+        "I'll ring tomorrow at ten. Thank you Mr Faizal and get well soon.",
+    ],
+)
+def test_thanks_with_a_name_and_a_farewell_inside_a_turn(text: str) -> None:
     assert ETIQUETTE.match("thank_for_time", ETIQUETTE.prepare(text))
