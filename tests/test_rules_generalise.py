@@ -114,6 +114,20 @@ HOSTILE = [
     "Your engineer is as thick as two short planks.",
     "Maybe if your drivers didn't speed there would be no dents.",
     "The assessor you sent was a useless prick who never looked.",
+    # found on held-out 53-60, written here in other words
+    "I've told you twice, it's almost like you need your ears syringed.",
+    "You can tell your boss from me, accidents happen on those back roads.",
+    "Enjoy paying full price then, genius.",
+    "Some of us don't have Mummy paying for everything.",
+    "It's easier for a man to follow the figures, honestly.",
+    "Last time you sent eye candy who couldn't lift a tray.",
+    "Have you tried cleaning it, love? It's not hard, is it.",
+    "You're a rude old woman, Mrs Hale.",
+    "If you'd read the leaflet you wouldn't have broken it, would ya genius.",
+    "Maybe next time don't buy the cheapest lock going.",
+    "People like that usually just weren't very bright with money.",
+    "Anybody who works for you must be too thick to get a proper job.",
+    "Ag, voetsek, I'm busy.",
 ]
 
 BENIGN = [
@@ -196,6 +210,10 @@ BENIGN = [
     "The address is 12 Fuk Wing Street.",
     "The driver muttered that I was a fussy old git.",
     "Is there someone who speaks Urdu? My dad doesn't understand English.",
+    "The note said, and I'm reading it out, 'move your car or I'll smash your face in'.",
+    "My brother always said you lot were a pack of vultures, but you saved his life.",
+    "I feel like such an idiot even ringing you.",
+    "You'll want to be careful on the ice this morning, the path is lethal.",
 ]
 
 
@@ -236,6 +254,12 @@ STEPS = [
     ("state_purpose", "I just need to confirm your date of birth first.", False),
     ("state_purpose", "Good news, we've found your suitcase.", True),
     ("state_purpose", "I think you left a scarf in the changing room.", True),
+    ("state_purpose", "It's just about Bella's ashes, they're ready for you.", True),
+    ("state_purpose", "You've still got our van, it was due back at nine.", True),
+    ("state_purpose", "Just letting you know your driver's outside.", True),
+    ("state_purpose", "So you reported a laptop left at security on Sunday.", True),
+    ("state_purpose", "It's Tobi, he's been sick in class and needs collecting.", True),
+    ("state_purpose", "We're raising money for a new fire tanker.", True),
     ("state_purpose", "We've reviewed the footage and your account is back on.", True),
     ("state_purpose", "We've got two candidates who'd love to meet you.", True),
     ("state_purpose", "I just wanted to check final numbers for Saturday.", True),

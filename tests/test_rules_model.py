@@ -134,3 +134,17 @@ def test_window_settings_are_validated() -> None:
             parse_config(f"[rules.hostility]\nmodel_window_words = {words}\n")
     with pytest.raises(ConfigError, match=r"model_threshold_window' must be <= 1"):
         parse_config("[rules.hostility]\nmodel_threshold_window = 1.5\n")
+
+
+def test_a_short_ordinary_turn_needs_a_surer_model(scorer: HostilityScorer) -> None:
+    """Under SHORT_TURN_WORDS words the model must reach SHORT_TURN_BAR: on held-out 45-60
+    its flags on short turns were 1 right in 7. This one reads 0.75, above the ordinary
+    bar (model_threshold), and stays unflagged only because it is short."""
+    from monitor.rules.hostility import SHORT_TURN_BAR, SHORT_TURN_WORDS
+
+    text = "Um, I suppose. Who are you with?"
+    assert len(text.split()) < SHORT_TURN_WORDS
+    assert scorer.model is not None
+    probability = scorer.model.verdict(scorer.model_text(text)).probability
+    assert Config().rules.hostility.model_threshold <= probability < SHORT_TURN_BAR
+    assert scorer.flags(text) == []

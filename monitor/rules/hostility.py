@@ -113,6 +113,9 @@ _STREET_WORDS = frozenset({
 })  # fmt: skip
 MASKED_MIN_WEIGHT = 0.5  # lexicon words a mask may stand for ("p***k" = "prick")
 MASKED_WEIGHT = 1.0  # what a masked word weighs at least: the default threshold
+# categories whose multi-word patterns do not count inside someone else's reported words
+# ("the note said, and I'm reading it out, 'I'll smash your face in'"); profanity does
+REPORTABLE = ("insult", "harassment", "threat")
 _REPORT_REACH = 40  # characters after a report frame in which insults do not count
 
 
@@ -147,6 +150,11 @@ def _whole(pattern: str) -> re.Pattern[str]:
 # The model judges a turn only from this many words on: on a few words ("Right you
 # are.") its n-grams say more about the phrase's length than about its meaning.
 MODEL_MIN_WORDS = 4
+# Below this many words it must be surer: on held-out 45-60 its flags on such turns were
+# 1 right in 7 ("Who are you with?" 0.82, "I'll put your name down. What's your name?"
+# 0.94), against 58 in 65 on longer turns.
+SHORT_TURN_WORDS = 12
+SHORT_TURN_BAR = 0.9
 CONTENT_AGREEMENT = 0.5  # the model on content words alone must still give this much
 # Windows only sharpen a turn the model already leans towards: read window by window, the
 # ASR garble of a friendly real call ("such as the cut from you and you've been a
@@ -391,7 +399,7 @@ class HostilityScorer:
                 continue
             for match in regex.finditer(norm):
                 quoted = in_report(match.start()) or in_report(match.end() - 1)
-                if category in ("insult", "harassment") and quoted:
+                if category in REPORTABLE and quoted:
                     continue
                 hits.append(Hit(category, match.group(0), weight, match.start(), match.end()))
         for fh in feature_hits(norm, self.pack.language):
@@ -430,6 +438,8 @@ class HostilityScorer:
         # turn without them and must be surer (``model_threshold_weak_terms``). Long
         # turns are also read window by window (``_model_verdict``).
         bar = self.settings.model_threshold_weak_terms if totals else self.settings.model_threshold
+        if bar > 0 and len(text.split()) < SHORT_TURN_WORDS:
+            bar = max(bar, SHORT_TURN_BAR)
         if not out and self.model is not None and self.settings.model_threshold > 0 and bar > 0:
             hits = [h for hs in totals.values() for h in hs]
             prepared = self.model_text(text) if not hits else self._without_hits(text, hits)
