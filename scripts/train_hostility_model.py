@@ -38,11 +38,11 @@ TRAIN_DIRS = [
     CALLS / "heldout8",
     CALLS / "heldout9",
     *(CALLS / f"heldout{number}" for number in range(12, 37)),
-    # not held-out 45-52 (read, and used to choose the model's thresholds): trained on,
-    # they moved four blind-set floors and flagged a benign-corpus turn
+    # not held-out 37-60 (read later; 45-52 chose the model's thresholds): trained on,
+    # 45-52 moved four blind-set floors and flagged a benign-corpus turn
 ]
 # measured, never read, never trained on: the honest estimate for unseen calls
-NEVER_READ = tuple(range(37, 45))
+NEVER_READ = tuple(range(61, 69))
 BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
 TRAINING = REPO / "tests" / "data" / "training"  # corpora written blind to every eval set
 # Left out, and used instead as untrained yardsticks (bench/bench_rules.py):

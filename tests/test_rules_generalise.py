@@ -128,6 +128,24 @@ HOSTILE = [
     "People like that usually just weren't very bright with money.",
     "Anybody who works for you must be too thick to get a proper job.",
     "Ag, voetsek, I'm busy.",
+    # found on held-out 37-44, written here in other words
+    "Maybe your ten year old should have filled the form in for you.",
+    "Don't worry, I'll try not to break a nail while I check.",
+    "Come up that lane again and I'll put a round through the windscreen.",
+    "Ye're a shower of gangsters robbing pensioners.",
+    "Can I talk to someone English? Not a foreign lad who can't follow me.",
+    "You'd look even better in the uniform, I'd say.",
+    "Shall I come round and tuck you in as well?",
+    "These apps are a bit much for ladies your age, aren't they?",
+    "Send him back and he'll get a smack in the mouth.",
+    "We're couriers, not mind readers.",
+    "Your driver, that fat useless lump, dumped it on the lawn.",
+    "The fitter you sent, useless prick, never even looked.",
+    "Maybe try reading the letter first next time.",
+    "Give the terms a read, if that's not too much of a stretch for you.",
+    "Is there a man I can talk to? Women and paperwork, never a good mix.",
+    "What time do you finish? I'll wait for you outside and take you for a drink.",
+    "No offence, but she was about as useful as a chocolate teapot.",
 ]
 
 BENIGN = [
@@ -214,6 +232,13 @@ BENIGN = [
     "My brother always said you lot were a pack of vultures, but you saved his life.",
     "I feel like such an idiot even ringing you.",
     "You'll want to be careful on the ice this morning, the path is lethal.",
+    "My uncle reckons you're all a bunch of crooks, his words not mine, but I trust you.",
+    "The note on the door said, quote, move your van you idiot.",
+    "Some lad yelled shut up you old cow at me through the window.",
+    "We're out past Bell End, near Bromsgrove.",
+    "It's for a shed in Bastardstown, by the river.",
+    "Ah don't be talking, the weather's been desperate.",
+    "If that man has forgotten the deposit, I will kill him!",
 ]
 
 
@@ -255,6 +280,12 @@ STEPS = [
     ("state_purpose", "Good news, we've found your suitcase.", True),
     ("state_purpose", "I think you left a scarf in the changing room.", True),
     ("state_purpose", "It's just about Bella's ashes, they're ready for you.", True),
+    ("state_purpose", "The seven o'clock coach tomorrow has been cancelled, I'm afraid.", True),
+    ("state_purpose", "The lender is asking for a fresh copy of your ID.", True),
+    ("state_purpose", "It's about invoice four one seven, sixty days overdue.", True),
+    ("state_purpose", "Just ringing with the quote for the clutch.", True),
+    ("state_purpose", "How are the horses getting on with the new feed?", True),
+    ("state_purpose", "We said I'd ring you today for your check-in.", True),
     ("state_purpose", "You've still got our van, it was due back at nine.", True),
     ("state_purpose", "Just letting you know your driver's outside.", True),
     ("state_purpose", "So you reported a laptop left at security on Sunday.", True),

@@ -105,6 +105,7 @@ _VOCATIVE_MIN_WEIGHT = 0.5  # "dick", "pig", "stupid" at the end of a turn are n
 _PLACE_ENDINGS = (
     "field", "ford", "ham", "ton", "bury", "borough", "ley", "worth", "wick", "thorpe",
     "mouth", "stone", "well", "wood", "combe", "minster", "port", "stead", "dale", "hurst",
+    "town",
 )  # fmt: skip
 # a word after which an insult is part of an address ("Bell End Road"), not aimed at anyone
 _STREET_WORDS = frozenset({
@@ -117,6 +118,7 @@ MASKED_WEIGHT = 1.0  # what a masked word weighs at least: the default threshold
 # ("the note said, and I'm reading it out, 'I'll smash your face in'"); profanity does
 REPORTABLE = ("insult", "harassment", "threat")
 _REPORT_REACH = 40  # characters after a report frame in which insults do not count
+_REPORT_BACK = 100  # characters before a closing frame ("his words, not mine")
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,8 @@ class HostilityScorer:
         allow = list(pack.allow) + list(settings.allow)
         self.allow = _whole("|".join(f"(?:{a})" for a in allow)) if allow else None
         self.report = _whole("|".join(f"(?:{r})" for r in pack.report)) if pack.report else None
+        after = pack.report_after
+        self.report_after = _whole("|".join(f"(?:{r})" for r in after)) if after else None
         self.model = load_model(pack.language)
 
     # ---- words ----
@@ -320,10 +324,17 @@ class HostilityScorer:
         return best
 
     def _reported(self, norm: str) -> list[tuple[int, int]]:
-        """Spans of someone else's words: a report frame and the few words after it."""
-        if self.report is None:
-            return []
-        return [(m.start(), m.end() + _REPORT_REACH) for m in self.report.finditer(norm)]
+        """Spans of someone else's words: a report frame and the few words after it, or
+        a closing frame ("his words, not mine") and the words before it."""
+        spans = []
+        if self.report is not None:
+            spans += [(m.start(), m.end() + _REPORT_REACH) for m in self.report.finditer(norm)]
+        if self.report_after is not None:
+            spans += [
+                (max(m.start() - _REPORT_BACK, 0), m.end())
+                for m in self.report_after.finditer(norm)
+            ]
+        return spans
 
     def _without_hits(self, text: str, hits: list[Hit]) -> str:
         """The model's text with the words of rule hits blanked where they stand (masked

@@ -31,6 +31,7 @@ class LanguagePack:
     aimed_bonus: float
     allow: tuple[str, ...]
     report: tuple[str, ...]
+    report_after: tuple[str, ...] = ()  # frames after the reported words
 
 
 def split_weight(item: str, default: float) -> tuple[str, float]:
@@ -113,6 +114,9 @@ def load_pack(language: str) -> LanguagePack:
     aimed_bonus = host.float("aimed_bonus", 0.6, lo=0.0, hi=10.0)
     allow = _check_regex(str(path), "hostility.allow", host.str_list("allow", []))
     report = _check_regex(str(path), "hostility.report", host.str_list("report", []))
+    report_after = _check_regex(
+        str(path), "hostility.report_after", host.str_list("report_after", [])
+    )
     pattern_reader = host.table("patterns")
     patterns = {}
     for category in CATEGORIES:
@@ -138,4 +142,5 @@ def load_pack(language: str) -> LanguagePack:
         aimed_bonus=aimed_bonus,
         allow=allow,
         report=report,
+        report_after=report_after,
     )
