@@ -88,14 +88,16 @@ def test_eval_meets_the_targets(folder: Path) -> None:
 # (45: 98.7 %, 0.93 / 0.88; 46: 92.0 %, 1.00 / 0.63; 47: 96.3 %, 1.00 / 0.76;
 # 48: 95.1 %, 0.87 / 0.68; 49: 98.1 %, 0.93 / 0.88; 50: 95.6 %, 0.93 / 0.82;
 # 51: 95.7 %, 0.89 / 0.89; 52: 91.5 %, 1.00 / 0.45).
+# 53-60 pooled: 95.8 %, 0.90 / 0.90; 37-44 pooled (written before 45-60 were read):
+# 95.8 %, 0.92 / 0.84.
 # All of them were read after their first measurement (their misses gave rule families);
-# 6-36 also train the hostility model, and 45-52 chose its thresholds. 37 to 44 never
+# 6-36 also train the hostility model, and 45-52 chose its thresholds. 61 to 68 never
 # were read: bench/bench_rules.py and the README quote them as the estimate for unseen
 # calls.
 BLIND_FLOORS = [
     ("heldout6", 0.980, 1.00, 0.90),
     ("heldout8", 0.975, 1.00, 0.90),
-    ("heldout9", 0.985, 0.90, 1.00),
+    ("heldout9", 0.990, 0.90, 1.00),
     ("heldout12", 0.990, 0.90, 0.90),
     ("heldout13", 0.955, 1.00, 0.90),
     ("heldout14", 0.990, 1.00, 1.00),
@@ -119,16 +121,32 @@ BLIND_FLOORS = [
     ("heldout32", 0.980, 1.00, 1.00),
     ("heldout33", 0.980, 1.00, 1.00),
     ("heldout34", 1.000, 1.00, 1.00),
-    ("heldout35", 0.955, 0.90, 0.95),
+    ("heldout35", 0.955, 0.95, 0.95),
     ("heldout36", 0.980, 1.00, 0.90),
+    ("heldout37", 0.990, 0.90, 1.00),
+    ("heldout38", 0.975, 0.90, 1.00),
+    ("heldout39", 0.985, 1.00, 1.00),
+    ("heldout40", 0.955, 1.00, 0.90),
+    ("heldout41", 0.975, 1.00, 1.00),
+    ("heldout42", 0.965, 0.90, 0.90),
+    ("heldout43", 0.955, 1.00, 1.00),
+    ("heldout44", 0.960, 0.90, 1.00),
     ("heldout45", 1.000, 1.00, 1.00),
     ("heldout46", 0.955, 1.00, 1.00),
     ("heldout47", 0.980, 0.90, 1.00),
-    ("heldout48", 0.975, 0.90, 0.80),
+    ("heldout48", 0.980, 1.00, 0.85),
     ("heldout49", 1.000, 1.00, 1.00),
     ("heldout50", 0.965, 0.90, 1.00),
     ("heldout51", 0.965, 0.90, 1.00),
     ("heldout52", 0.950, 1.00, 0.80),
+    ("heldout53", 0.985, 0.95, 1.00),
+    ("heldout54", 0.965, 0.90, 1.00),
+    ("heldout55", 0.945, 1.00, 1.00),
+    ("heldout56", 0.960, 0.90, 1.00),
+    ("heldout57", 0.980, 0.85, 1.00),
+    ("heldout58", 0.975, 1.00, 1.00),
+    ("heldout59", 0.970, 0.90, 1.00),
+    ("heldout60", 0.980, 0.90, 1.00),
 ]
 
 
