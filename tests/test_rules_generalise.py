@@ -396,21 +396,19 @@ DECLINES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "declined"), DECLINES)
-def test_decline_family(text: str, declined: bool) -> None:
-    assert bool(ETIQUETTE.condition("declined", ETIQUETTE.prepare(text))) == declined, text
-
-
 BAD_TIMES = [
     ("I'm actually driving at the minute.", True),
     ("I really can't talk, can you call some other time?", True),
     ("I've driven past your shop a few times.", False),
 ]
+CONDITIONS = [("declined", *case) for case in DECLINES] + [
+    ("bad_time", *case) for case in BAD_TIMES
+]
 
 
-@pytest.mark.parametrize(("text", "bad_time"), BAD_TIMES)
-def test_bad_time_family(text: str, bad_time: bool) -> None:
-    assert bool(ETIQUETTE.condition("bad_time", ETIQUETTE.prepare(text))) == bad_time, text
+@pytest.mark.parametrize(("condition", "text", "holds"), CONDITIONS)
+def test_condition_family(condition: str, text: str, holds: bool) -> None:
+    assert bool(ETIQUETTE.condition(condition, ETIQUETTE.prepare(text))) == holds, text
 
 
 @pytest.mark.parametrize(
