@@ -181,6 +181,7 @@ class HostilityScorer:
         self.pack = pack
         self.settings = settings
         self._flags_memo = TextMemo()
+        self._read_memo = TextMemo()
         self.aimed_bonus = (
             pack.aimed_bonus if settings.aimed_bonus is None else settings.aimed_bonus
         )
@@ -281,12 +282,17 @@ class HostilityScorer:
 
     # ---- scoring ----
 
-    def _normalised(self, text: str) -> str:
-        """Normalised text with allow-listed phrases blanked out (as ``~``)."""
+    def _read(self, text: str) -> tuple[str, list[tuple[int, int]]]:
+        """The normalised text with allow-listed phrases blanked out (as ``~``), and its
+        reported spans (``_reported``). Remembered: the rules and then the model read the
+        same utterance."""
+        return self._read_memo.get(text, lambda: self._read_once(text))
+
+    def _read_once(self, text: str) -> tuple[str, list[tuple[int, int]]]:
         norm = normalise(text, self.pack.fillers)
         if self.allow is not None:
             norm = self.allow.sub(lambda m: "~" * len(m.group(0)), norm)
-        return norm
+        return norm, self._reported(norm)
 
     def _content_agrees(self, prepared: str) -> bool:
         """The model still leans hostile on the content words alone: a verdict that rests
@@ -341,21 +347,20 @@ class HostilityScorer:
         and split spellings included); a feature, spread over the turn, drops its words.
         Reported words are blanked too (``model_text``)."""
         spread = {w for hit in hits if hit.end < 0 for w in hit.term.replace(" + ", " ").split()}
-        norm = self._normalised(text)
-        placed = [(hit.start, hit.end) for hit in hits if hit.end >= 0] + self._reported(norm)
+        norm, reported = self._read(text)
+        placed = [(hit.start, hit.end) for hit in hits if hit.end >= 0] + reported
         words = blank_spans(norm, placed).replace("~", " ").split()
         return " ".join(word for word in words if word not in spread)
 
     def model_text(self, text: str) -> str:
         """What the statistical model reads: the normalised text without allowed phrases
         and without reported words ("he goes, shut up you stupid woman")."""
-        norm = self._normalised(text)
-        return " ".join(blank_spans(norm, self._reported(norm)).replace("~", " ").split())
+        norm, reported = self._read(text)
+        return " ".join(blank_spans(norm, reported).replace("~", " ").split())
 
     def score_text(self, text: str) -> list[Hit]:
         """Every hostile word or pattern in ``text`` (one utterance), with weights."""
-        norm = self._normalised(text)
-        reported = self._reported(norm)
+        norm, reported = self._read(text)
 
         def in_report(pos: int) -> bool:
             return any(start <= pos <= end for start, end in reported)
