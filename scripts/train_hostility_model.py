@@ -37,12 +37,16 @@ TRAIN_DIRS = [
     CALLS / "heldout6",
     CALLS / "heldout8",
     CALLS / "heldout9",
-    *(CALLS / f"heldout{number}" for number in range(12, 37)),
-    # not held-out 37-60 (read later; 45-52 chose the model's thresholds): trained on,
-    # 45-52 moved four blind-set floors and flagged a benign-corpus turn
+    *(CALLS / f"heldout{number}" for number in range(12, 61)),
+    *(CALLS / f"heldout{number}" for number in range(69, 77)),
+    # Held-out 37-60 and 69-76 joined once the model was chosen by grouped cross-validation
+    # (train without a batch of eight sets, score it alone, seven batches from 13-20 to
+    # 69-76): model-only hostile turns caught at 0.65 went 693 -> 739 of about 990, with
+    # false flags 31 -> 25, when they joined and word n-grams seen only once were dropped
+    # (min_df=2, which also halves the file).
 ]
 # measured, never read, never trained on: the honest estimate for unseen calls
-NEVER_READ = tuple(range(61, 69))
+NEVER_READ = (*range(61, 69), *range(77, 85))
 BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
 TRAINING = REPO / "tests" / "data" / "training"  # corpora written blind to every eval set
 # Left out, and used instead as untrained yardsticks (bench/bench_rules.py):
@@ -101,7 +105,7 @@ def main() -> None:
 
     texts, labels = labelled_turns()
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
-    words = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+    words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
     union = FeatureUnion([("chars", chars), ("words", words)])
     features = union.fit_transform(texts)
     # C=4 with thresholds 0.65 / 0.85 / 0.9 (HostilitySettings): on held-out 45-52, first
