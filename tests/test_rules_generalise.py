@@ -146,6 +146,22 @@ HOSTILE = [
     "Is there a man I can talk to? Women and paperwork, never a good mix.",
     "What time do you finish? I'll wait for you outside and take you for a drink.",
     "No offence, but she was about as useful as a chocolate teapot.",
+    # families found on held-out 69-76: insult similes and idioms buried mid-turn,
+    # flirting that adds up, sarcasm about training, preference for a nationality
+    "I rang twice and the lad, honestly as thick as a plank that one, lost the order again.",
+    "Your manager, a smarmy little toad, told me it was sorted.",
+    "The bloke who fitted it couldn't find his way out of a wet paper bag.",
+    "She's got the attention span of a goldfish, your receptionist.",
+    "You're all clueless, the whole lot of you.",
+    "What are ya wearing right now, love?",
+    "You sound gorgeous, you. When do you clock off? I could come and get you.",
+    "I'll be waiting for you in my nightie, don't be late.",
+    "Are you really this slow, or is it just today?",
+    "Did nobody teach you how to read a calendar?",
+    "Do they pay you to be this awkward?",
+    "Want us to buy you a new car too, while we're at it?",
+    "I'd rather speak to someone British, not some lad who can barely string two words together.",
+    "If the van blocks my drive again, somebody there is going to get hurt.",
 ]
 
 BENIGN = [
@@ -239,6 +255,15 @@ BENIGN = [
     "It's for a shed in Bastardstown, by the river.",
     "Ah don't be talking, the weather's been desperate.",
     "If that man has forgotten the deposit, I will kill him!",
+    # look-alikes of the held-out 69-76 families
+    "My neighbour was screaming at me, get out you stupid cow, in front of the kids.",
+    "I know it's a lot for you to take in right now, take all the time you need.",
+    "I'll go nice and slow with the card number so you can write it down.",
+    "What time do you finish today? I'll post the form through before then.",
+    "These bulbs are as bright as a lighthouse, honestly.",
+    "I couldn't organise a bun fight in a bakery myself, so I'll leave it to you.",
+    "The wall is as thick as a castle's, so the signal is poor.",
+    "Shall I update your address as well while I'm at it?",
 ]
 
 

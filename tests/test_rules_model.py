@@ -73,17 +73,34 @@ def test_model_threshold_is_validated() -> None:
         parse_config("[rules.hostility]\nmodel_threshold = 2\n")
 
 
-SARCASM_OVER_WEAK_WORDS = "oh well done genius, do you people even know how to read a meter"
+SARCASM_OVER_WEAK_WORDS = "oh bravo, you are a bit thick aren't you, do you people even know how to read a meter"
 
 
 def test_weak_rule_words_do_not_veto_a_sure_model(scorer: HostilityScorer) -> None:
-    """ "well done genius" alone weighs 0.6 (below harassment's 1.0); the model, reading
-    the rest of the turn, is sure enough (>= model_threshold_weak_terms) to flag it."""
+    """ "thick" alone weighs 0.2 (below insult's 1.0); the model, reading the rest of the
+    turn, is sure enough (>= model_threshold_weak_terms) to flag it."""
     hits = scorer.score_text(SARCASM_OVER_WEAK_WORDS)
-    assert hits and sum(h.weight for h in hits) < 1.0
+    assert hits and all(h.word for h in hits) and sum(h.weight for h in hits) < 1.0
     assert [f.category for f in scorer.flags(SARCASM_OVER_WEAK_WORDS)] == ["harassment"]
     settings = replace(Config().rules.hostility, model_threshold_weak_terms=0.0)
     assert HostilityScorer(load_pack("en"), settings).flags(SARCASM_OVER_WEAK_WORDS) == []
+
+
+FLIRTING_WITH_A_WEAK_PHRASE = (
+    "Ooh you've got a gorgeous voice, Kerry. What time do you finish tonight? Come on, give "
+    "us a kiss and we can go for a drink, just you and me."
+)
+
+
+def test_a_weak_phrase_and_the_model_add_up(scorer: HostilityScorer) -> None:
+    """A phrase pattern below threshold ("what time do you finish tonight", 0.6) is half
+    a signal, not a judged word: the model reads the rest of the turn at the ordinary
+    ``model_threshold`` (not ``model_threshold_weak_terms``) and flags it."""
+    hits = scorer.score_text(FLIRTING_WITH_A_WEAK_PHRASE)
+    assert hits and not any(h.word for h in hits) and sum(h.weight for h in hits) < 1.0
+    assert [f.category for f in scorer.flags(FLIRTING_WITH_A_WEAK_PHRASE)] == ["harassment"]
+    settings = replace(Config().rules.hostility, model_threshold=0.0)
+    assert HostilityScorer(load_pack("en"), settings).flags(FLIRTING_WITH_A_WEAK_PHRASE) == []
 
 
 def test_a_raised_threshold_silences_words_the_model_would_otherwise_repeat() -> None:
@@ -138,11 +155,12 @@ def test_window_settings_are_validated() -> None:
 
 def test_a_short_ordinary_turn_needs_a_surer_model(scorer: HostilityScorer) -> None:
     """Under SHORT_TURN_WORDS words the model must reach SHORT_TURN_BAR: on held-out 45-60
-    its flags on short turns were 1 right in 7. This one reads 0.75, above the ordinary
-    bar (model_threshold), and stays unflagged only because it is short."""
+    its flags on short turns were 1 right in 7. This one (held-out 72, not hostile) reads
+    about 0.8, above the ordinary bar (model_threshold), and stays unflagged only because
+    it is short."""
     from monitor.rules.hostility import SHORT_TURN_BAR, SHORT_TURN_WORDS
 
-    text = "Um, I suppose. Who are you with?"
+    text = "What, are you calling me a liar now?"
     assert len(text.split()) < SHORT_TURN_WORDS
     assert scorer.model is not None
     probability = scorer.model.verdict(scorer.model_text(text)).probability

@@ -128,6 +128,7 @@ class Hit:
     weight: float
     start: int  # character offset in the normalised text
     end: int = -1  # end of the words it was found in (-1: spread over the turn, a feature)
+    word: bool = False  # a lexicon word (or a masked or split one), not a phrase pattern
 
 
 @dataclass(frozen=True)
@@ -409,7 +410,7 @@ class HostilityScorer:
             weak = category == "insult" and weight < self.settings.threshold("insult")
             if weak and self._aimed(words, i):
                 weight += self.aimed_bonus
-            hits.append(Hit(category, term, weight, offsets[i], span_end))
+            hits.append(Hit(category, term, weight, offsets[i], span_end, word=True))
         for category, regex, _source, weight, needs in self.patterns:
             if needs is not None and not needs(norm):
                 continue
@@ -448,17 +449,20 @@ class HostilityScorer:
                     CategoryScore(category, score, terms, severity(category, score, threshold))
                 )
         # No rule reached its threshold: the statistical model catches wording no rule
-        # lists (sarcasm, condescension, veiled menace), reported as harassment. Where
-        # rule words are present but below their thresholds, those words were judged
-        # (and the user may have raised a threshold to silence them): the model reads the
-        # turn without them and must be surer (``model_threshold_weak_terms``). Long
+        # lists (sarcasm, condescension, veiled menace), reported as harassment. It reads
+        # the turn without the words rules found. Where lexicon words are present but
+        # below their thresholds, those words were judged (and the user may have raised a
+        # threshold to silence them), so the model must be surer
+        # (``model_threshold_weak_terms``); a phrase pattern below threshold ("what time
+        # do you finish tonight", 0.6) is half a signal and leaves the ordinary bar. Long
         # turns are also read window by window (``_model_verdict``).
-        bar = self.settings.model_threshold_weak_terms if totals else self.settings.model_threshold
+        words = any(hit.word for hits in totals.values() for hit in hits)
+        bar = self.settings.model_threshold_weak_terms if words else self.settings.model_threshold
         if bar > 0 and len(text.split()) < SHORT_TURN_WORDS:
             bar = max(bar, SHORT_TURN_BAR)
         if not out and self.model is not None and self.settings.model_threshold > 0 and bar > 0:
             hits = [h for hs in totals.values() for h in hs]
-            prepared = self.model_text(text) if not hits else self._without_hits(text, hits)
+            prepared = self._without_hits(text, hits)
             verdict = self._model_verdict(prepared, bar)
             if verdict is not None:
                 level = "medium" if verdict.probability >= 0.8 else "low"
