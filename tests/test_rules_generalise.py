@@ -162,6 +162,24 @@ HOSTILE = [
     "Want us to buy you a new car too, while we're at it?",
     "I'd rather speak to someone British, not some lad who can barely string two words together.",
     "If the van blocks my drive again, somebody there is going to get hurt.",
+    # families found on held-out 77-84
+    "The lad said it was all sealed, honestly that boy is a useless lump, couldn't wire a plug.",
+    "and the woman I spoke to, thick as a bag of hammers by the way, had no idea.",
+    "he is lying snake that man, always he was lying snake",
+    "You lot are a bunch of good-for-nothing cowboys, every last one of you.",
+    "Oh there's no need to be such a smartarse about it, I'm only asking.",
+    "If that fitter comes back I'll throw him through the front window.",
+    "I'll batter him so hard his own mother won't recognise him.",
+    "Nice van you've got. Lots of things can happen to a van at night. Be a shame, that's all.",
+    "Hiya gorgeous, are you single? What you got on right now?",
+    "Did your manager not teach you how to count, or what?",
+    "Maybe if you laid off the takeaways you'd fit in the seat.",
+    "Which part of not interested don't you understand?",
+    "Are you actually deaf? I said cancel it.",
+    "Calm down, sweetheart, I'm only messing. Can't take a joke?",
+    "Funny how you lot never seem to know where the money went.",
+    "Your sort tend to leave the place in a state, so it's a deposit up front.",
+    "No wonder nobody wants to turn up to your parties, is it.",
 ]
 
 BENIGN = [
@@ -264,6 +282,14 @@ BENIGN = [
     "I couldn't organise a bun fight in a bakery myself, so I'll leave it to you.",
     "The wall is as thick as a castle's, so the signal is poor.",
     "Shall I update your address as well while I'm at it?",
+    # look-alikes of the held-out 77-84 families
+    "My ex texted me saying you'll regret this, I know which gym you go to. I'm scared.",
+    "He wrote, and I'm quoting, you stupid cow, move your car.",
+    "Somebody sent an engineer out in March and he was lovely, honestly.",
+    "Dorota Fuks, F U K S, that's my surname.",
+    "My dog goes mental at the postman, at least I was home this time.",
+    "Lots of things can go wrong with a boiler, so it's worth the cover.",
+    "Relax, it's all covered, you won't pay a penny.",
 ]
 
 

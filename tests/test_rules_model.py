@@ -119,16 +119,16 @@ def test_model_threshold_weak_terms_is_validated() -> None:
 
 
 BURIED = (
-    "I sent in the photo of the meter in April, honestly do you people even know how to "
-    "read a meter at all, because I would like the estimated bill replaced with the real "
-    "reading before the direct debit goes out"
+    "I sent the photo of the meter in back in April with the date and the serial number on "
+    "it, and honestly do you lot even know how to read a meter, because I would like the "
+    "estimated bill replaced with the real reading before the direct debit goes out"
 )
 
 
 def test_a_jibe_inside_a_long_calm_complaint_is_found_window_by_window(
     scorer: HostilityScorer,
 ) -> None:
-    """On the whole 38 words the model reads under 0.4; one 12-word window is clear."""
+    """On the whole 50 words the model reads under 0.5; one 12-word window is clear."""
     assert [f.category for f in scorer.flags(BURIED)] == ["harassment"]
     settings = replace(Config().rules.hostility, model_window_words=0)
     assert HostilityScorer(load_pack("en"), settings).flags(BURIED) == []
@@ -155,12 +155,12 @@ def test_window_settings_are_validated() -> None:
 
 def test_a_short_ordinary_turn_needs_a_surer_model(scorer: HostilityScorer) -> None:
     """Under SHORT_TURN_WORDS words the model must reach SHORT_TURN_BAR: on held-out 45-60
-    its flags on short turns were 1 right in 7. This one (held-out 72, not hostile) reads
-    about 0.8, above the ordinary bar (model_threshold), and stays unflagged only because
-    it is short."""
+    its flags on short turns were 1 right in 7. This one (held-out 35, not hostile: the
+    customer objects to being called "you people") reads about 0.75, above the ordinary
+    bar (model_threshold), and stays unflagged only because it is short."""
     from monitor.rules.hostility import SHORT_TURN_BAR, SHORT_TURN_WORDS
 
-    text = "What, are you calling me a liar now?"
+    text = "you people who are you calling you people"
     assert len(text.split()) < SHORT_TURN_WORDS
     assert scorer.model is not None
     probability = scorer.model.verdict(scorer.model_text(text)).probability

@@ -147,6 +147,24 @@ BLIND_FLOORS = [
     ("heldout58", 0.975, 1.00, 1.00),
     ("heldout59", 0.970, 0.90, 1.00),
     ("heldout60", 0.980, 0.90, 1.00),
+    # written blind this session, measured once each (69-76 at 1281c70, 77-84 at a899d02),
+    # then read for rule families and trained on
+    ("heldout69", 0.965, 1.00, 1.00),
+    ("heldout70", 0.985, 1.00, 1.00),
+    ("heldout71", 0.940, 0.90, 1.00),
+    ("heldout72", 0.975, 1.00, 1.00),
+    ("heldout73", 0.980, 1.00, 1.00),
+    ("heldout74", 0.965, 1.00, 1.00),
+    ("heldout75", 0.975, 1.00, 1.00),
+    ("heldout76", 0.980, 1.00, 1.00),
+    ("heldout77", 0.980, 1.00, 1.00),
+    ("heldout78", 0.950, 1.00, 1.00),
+    ("heldout79", 0.975, 1.00, 1.00),
+    ("heldout80", 0.965, 1.00, 1.00),
+    ("heldout81", 0.955, 1.00, 1.00),
+    ("heldout82", 0.975, 0.90, 1.00),
+    ("heldout83", 0.965, 0.90, 1.00),
+    ("heldout84", 0.965, 1.00, 1.00),
 ]
 
 

@@ -218,6 +218,8 @@ class HostilityScorer:
         self.report = _whole("|".join(f"(?:{r})" for r in pack.report)) if pack.report else None
         after = pack.report_after
         self.report_after = _whole("|".join(f"(?:{r})" for r in after)) if after else None
+        end = pack.report_end
+        self.report_end = _whole("|".join(f"(?:{r})" for r in end)) if end else None
         self.model = load_model(pack.language)
 
     # ---- words ----
@@ -332,10 +334,17 @@ class HostilityScorer:
 
     def _reported(self, norm: str) -> list[tuple[int, int]]:
         """Spans of someone else's words: a report frame and the few words after it, or
-        a closing frame ("his words, not mine") and the words before it."""
+        a closing frame ("his words, not mine") and the words before it. A report ends
+        early where the speaker's own voice comes back ("he said it's fine, honestly
+        that boy is a useless lump")."""
         spans = []
         if self.report is not None:
-            spans += [(m.start(), m.end() + _REPORT_REACH) for m in self.report.finditer(norm)]
+            for m in self.report.finditer(norm):
+                end = m.end() + _REPORT_REACH
+                if self.report_end is not None:
+                    own = self.report_end.search(norm, m.end(), end)
+                    end = own.start() if own else end
+                spans.append((m.start(), end))
         if self.report_after is not None:
             spans += [
                 (max(m.start() - _REPORT_BACK, 0), m.end())
@@ -420,7 +429,7 @@ class HostilityScorer:
                     continue
                 hits.append(Hit(category, match.group(0), weight, match.start(), match.end()))
         for fh in feature_hits(norm, self.pack.language):
-            if fh.category == "harassment" and in_report(fh.start):
+            if fh.category in REPORTABLE and in_report(fh.start):
                 continue
             hits.append(Hit(fh.category, fh.term, fh.weight, fh.start))
         return hits

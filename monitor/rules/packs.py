@@ -32,6 +32,7 @@ class LanguagePack:
     allow: tuple[str, ...]
     report: tuple[str, ...]
     report_after: tuple[str, ...] = ()  # frames after the reported words
+    report_end: tuple[str, ...] = ()  # the speaker's own voice again ("honestly", "anyway")
 
 
 def split_weight(item: str, default: float) -> tuple[str, float]:
@@ -117,6 +118,7 @@ def load_pack(language: str) -> LanguagePack:
     report_after = _check_regex(
         str(path), "hostility.report_after", host.str_list("report_after", [])
     )
+    report_end = _check_regex(str(path), "hostility.report_end", host.str_list("report_end", []))
     pattern_reader = host.table("patterns")
     patterns = {}
     for category in CATEGORIES:
@@ -143,4 +145,5 @@ def load_pack(language: str) -> LanguagePack:
         allow=allow,
         report=report,
         report_after=report_after,
+        report_end=report_end,
     )
