@@ -180,6 +180,22 @@ HOSTILE = [
     "Funny how you lot never seem to know where the money went.",
     "Your sort tend to leave the place in a state, so it's a deposit up front.",
     "No wonder nobody wants to turn up to your parties, is it.",
+    # families found on held-out 85-92
+    "If he blocks my gate again I'll come round and break his two arms for him.",
+    "I'll drag him out of that van by his collar, I swear.",
+    "You tell Gary I'll give him a good hiding when I see him.",
+    "Go on then, try it, tough guy. We'll see who ends up on the floor.",
+    "You lot are nothing but a pack of greedy money-grabbing vultures.",
+    "the fitter you sent, total moron, couldn't find the boiler with a map and a torch",
+    "and the driver, useless fat waste of space he is, never turned up",
+    "Don't talk to me like that, you jumped-up little twit.",
+    "If you'd read the email like everybody else, you'd have known, wouldn't you.",
+    "You Yorkshire lot are all the same, always next week.",
+    "Put me through to an English lad, I can't understand her.",
+    "Lad, you sound about fourteen. Does your mum know you're on the phone?",
+    "Och, wind yer neck in, ya daft auld bat.",
+    "Go on then, do one, you were always a soft lad.",
+    "You're welcome to go elsewhere, I'm sure they'll be queuing up to have you.",
 ]
 
 BENIGN = [
@@ -290,6 +306,15 @@ BENIGN = [
     "My dog goes mental at the postman, at least I was home this time.",
     "Lots of things can go wrong with a boiler, so it's worth the cover.",
     "Relax, it's all covered, you won't pay a penny.",
+    # look-alikes of the held-out 85-92 families
+    "My son will be thrilled, but getting his dad up at six, that's gonna kill him.",
+    "I'm such an idiot, I left my keys on the bus again.",
+    "Left it on the train, didn't I, silly old fool.",
+    "Somebody put a brick through the shop window last night, the police have been.",
+    "Total numpty, me, I forgot the direct debit.",
+    "That old sofa is a waste of space in the spare room.",
+    "He grabbed my arm and said, sit down you fat waste of space, in front of my kids.",
+    "I'll have to drag my husband out of bed to move the car.",
 ]
 
 

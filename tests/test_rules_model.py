@@ -73,7 +73,9 @@ def test_model_threshold_is_validated() -> None:
         parse_config("[rules.hostility]\nmodel_threshold = 2\n")
 
 
-SARCASM_OVER_WEAK_WORDS = "oh bravo, you are a bit thick aren't you, do you people even know how to read a meter"
+SARCASM_OVER_WEAK_WORDS = (
+    "oh bravo, you are a bit thick aren't you, do you people even know how to read a meter"
+)
 
 
 def test_weak_rule_words_do_not_veto_a_sure_model(scorer: HostilityScorer) -> None:
@@ -88,7 +90,7 @@ def test_weak_rule_words_do_not_veto_a_sure_model(scorer: HostilityScorer) -> No
 
 FLIRTING_WITH_A_WEAK_PHRASE = (
     "Ooh you've got a gorgeous voice, Kerry. What time do you finish tonight? Come on, give "
-    "us a kiss and we can go for a drink, just you and me."
+    "us a kiss and we can go for a drink."
 )
 
 

@@ -458,13 +458,13 @@ class HostilityScorer:
                     CategoryScore(category, score, terms, severity(category, score, threshold))
                 )
         # No rule reached its threshold: the statistical model catches wording no rule
-        # lists (sarcasm, condescension, veiled menace), reported as harassment. It reads
-        # the turn without the words rules found. Where lexicon words are present but
-        # below their thresholds, those words were judged (and the user may have raised a
-        # threshold to silence them), so the model must be surer
-        # (``model_threshold_weak_terms``); a phrase pattern below threshold ("what time
-        # do you finish tonight", 0.6) is half a signal and leaves the ordinary bar. Long
-        # turns are also read window by window (``_model_verdict``).
+        # lists (sarcasm, condescension, veiled menace), reported as harassment. Where
+        # lexicon words are present but below their thresholds, those words were judged
+        # (and the user may have raised a threshold to silence them): the model reads the
+        # turn without them and must be surer (``model_threshold_weak_terms``). A phrase
+        # pattern below threshold ("what time do you finish tonight", 0.6) is half a
+        # signal: the model reads the rest of the turn at the ordinary bar. Long turns
+        # are also read window by window (``_model_verdict``).
         words = any(hit.word for hits in totals.values() for hit in hits)
         bar = self.settings.model_threshold_weak_terms if words else self.settings.model_threshold
         if bar > 0 and len(text.split()) < SHORT_TURN_WORDS:
