@@ -151,9 +151,9 @@ class CallJudge:
         old_flags = {(f.turn, f.category): f for f in self.flags()}
         old_direction = (self._direction, self._decided_by)
         segments, finished_at = list(self._segments.values()), self._finished_at
-        same_matchers = (
-            rules is self.rules
-            and (call.company, call.agent_name) == (self._call.company, self._call.agent_name)
+        same_matchers = rules is self.rules and (call.company, call.agent_name) == (
+            self._call.company,
+            self._call.agent_name,
         )
         matchers = (self.etiquette, self.scorer)
         if direction:
