@@ -148,7 +148,7 @@ BLIND_FLOORS = [
     ("heldout59", 0.970, 0.90, 1.00),
     ("heldout60", 0.980, 0.90, 1.00),
     # written blind this session, measured once each (69-76 at 1281c70, 77-84 at a899d02,
-    # 85-92 at 9529bda),
+    # 85-92 at 9529bda, 93-100 at d27bcdf),
     # then read for rule families and trained on
     ("heldout69", 0.965, 1.00, 1.00),
     ("heldout70", 0.985, 1.00, 1.00),
@@ -174,6 +174,14 @@ BLIND_FLOORS = [
     ("heldout90", 0.960, 1.00, 1.00),
     ("heldout91", 0.985, 1.00, 0.90),
     ("heldout92", 0.930, 1.00, 1.00),
+    ("heldout93", 0.960, 1.00, 1.00),
+    ("heldout94", 0.985, 1.00, 1.00),
+    ("heldout95", 0.965, 1.00, 1.00),
+    ("heldout96", 0.960, 0.90, 1.00),
+    ("heldout97", 0.950, 1.00, 1.00),
+    ("heldout98", 0.985, 1.00, 1.00),
+    ("heldout99", 0.975, 1.00, 1.00),
+    ("heldout100", 0.980, 1.00, 1.00),
 ]
 
 
