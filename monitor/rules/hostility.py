@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from monitor.rules.anchors import anchor_test
 from monitor.rules.classifier import Verdict, load_model
@@ -146,7 +147,10 @@ def severity(category: str, score: float, threshold: float) -> str:
     return level
 
 
+@lru_cache(maxsize=4096)
 def _whole(pattern: str) -> re.Pattern[str]:
+    """``pattern`` as whole words. Remembered: the English pack has more patterns than
+    ``re``'s own cache holds (512), and a scorer is built per call and per rules reload."""
     return re.compile(rf"(?<!\S)(?:{pattern.strip()})(?!\S)")
 
 
