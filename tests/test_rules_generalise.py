@@ -211,6 +211,27 @@ HOSTILE = [
     "It's a yes or no question. Even you can manage that.",
     "We check every payment twice, that's just how it is with your lot.",
     "Come by after closing for a private tour, just the two of us.",
+    # families found on held-out 101-115
+    "Charming. I can see where your son gets his manners from.",
+    "I guess reading the small print is a bit much to ask these days.",
+    "If you'd stop shouting for five seconds you might actually hear me.",
+    "We get a lot of dodgy paperwork out of Nigeria, so we check everything twice.",
+    "That flat will be stinking of curry with that lot in it.",
+    "Well if you hadn't parked like a right plonker we'd have got the lorry in.",
+    "Ringing people at seven in the morning, you must be ever so proud of yourself.",
+    "They should have sent the lot of them back years ago.",
+    "That's women drivers for you, no offence.",
+    "No more Romanians, alright? Send me proper English lads this time.",
+    "Half of you can't fill a form in English anyway.",
+    "Do they teach you lot how to use a phone at that company?",
+    "We know where that van is, and our bailiffs aren't as nice as me, just saying.",
+    "My eight year old niece did hers in two minutes.",
+    "We're a helpline, not a miracle worker.",
+    "You're basically a glorified receptionist, so just do what you're told.",
+    "She didn't know her arse from her elbow and you don't sound much brighter.",
+    "Your caller's a gormless lump, and the pair of them are useless articles.",
+    "Don't be like that, sweetheart, give us your mobile, just me and you.",
+    "I don't want these Polish lads on my site any more.",
 ]
 
 BENIGN = [
@@ -337,6 +358,13 @@ BENIGN = [
     "He told me go back to your own country, you stupid old fool, like that he said.",
     "Not everyone can afford it, so we do a payment plan.",
     "You would have seen the email on Monday, it went to everyone.",
+    # look-alikes of the held-out 101-115 families
+    "We're up past Bell End, so the signal's always been poor.",
+    "We're staying near Bastardo in Umbria until the end of the month.",
+    "Shut up, so I'm insured twice? That's mad.",
+    "I'll murder her at the bingo tonight, she's won twice this month.",
+    "She doesn't read English very well, so could you post it in Polish?",
+    "The router's a useless lump of plastic, it never works.",
 ]
 
 

@@ -467,16 +467,21 @@ class HostilityScorer:
         # (and the user may have raised a threshold to silence them): the model reads the
         # turn without them and must be surer (``model_threshold_weak_terms``). A phrase
         # pattern below threshold ("what time do you finish tonight", 0.6) is half a
-        # signal: the model reads the rest of the turn at the ordinary bar. Long turns
-        # are also read window by window (``_model_verdict``).
+        # signal: the model reads the rest of the turn at the ordinary bar, or the whole
+        # turn at the weak-terms bar. Long turns are also read window by window
+        # (``_model_verdict``).
         words = any(hit.word for hits in totals.values() for hit in hits)
         bar = self.settings.model_threshold_weak_terms if words else self.settings.model_threshold
         if bar > 0 and len(text.split()) < SHORT_TURN_WORDS:
             bar = max(bar, SHORT_TURN_BAR)
         if not out and self.model is not None and self.settings.model_threshold > 0 and bar > 0:
             hits = [h for hs in totals.values() for h in hs]
-            prepared = self._without_hits(text, hits)
-            verdict = self._model_verdict(prepared, bar)
+            verdict = self._model_verdict(self._without_hits(text, hits), bar)
+            if verdict is None and hits and not words:
+                # the phrase's own words may be what the model needs ("each to their own,
+                # I suppose"): read whole, the turn must clear the weak-terms bar
+                whole_bar = max(bar, self.settings.model_threshold_weak_terms)
+                verdict = self._model_verdict(self.model_text(text), whole_bar)
             if verdict is not None:
                 level = "medium" if verdict.probability >= 0.8 else "low"
                 score = round(verdict.probability, 3)
