@@ -231,6 +231,18 @@ HOSTILE = [
     "She didn't know her arse from her elbow and you don't sound much brighter.",
     "Your caller's a gormless lump, and the pair of them are useless articles.",
     "Don't be like that, sweetheart, give us your mobile, just me and you.",
+    # families found on held-out 116-123
+    "Well done on working out what a postcode is, that must have been exhausting for you.",
+    "If your lads could count to ten we wouldn't be having this call every week.",
+    "I've been watching that flat for days, I know she lives on her own.",
+    "No need for that, suit yourself, stay in the stone age then.",
+    "Enjoy the waiting list, then.",
+    "Which I appreciate might be a bit of a stretch for you.",
+    "They want sending back where they came from, the lot of them.",
+    "If they block my drive again I'll take a baseball bat to that van.",
+    "Honestly, you're a greedy cow like the rest of them.",
+    "I've still got a key to your house, you know. I'd just pay up if I were you.",
+    "I'm going down there and I'm putting him through the window.",
     "I don't want these Polish lads on my site any more.",
 ]
 
@@ -365,6 +377,12 @@ BENIGN = [
     "I'll murder her at the bingo tonight, she's won twice this month.",
     "She doesn't read English very well, so could you post it in Polish?",
     "The router's a useless lump of plastic, it never works.",
+    # look-alikes of the held-out 116-123 families
+    "I'm standing here like a right numpty, the card won't go through.",
+    "My cousin kept telling me, those people are liars, but I got my refund.",
+    "They spray-painted die you greedy pig on the shutters last night.",
+    "My sister gave me your number, she says you do the best braids.",
+    "I literally just said that, it's four one two.",
 ]
 
 

@@ -122,15 +122,16 @@ def test_model_threshold_weak_terms_is_validated() -> None:
 
 BURIED = (
     "I sent the photo of the meter in back in April with the date and the serial number on "
-    "it, and honestly do you lot even know how to read a meter, because I would like the "
-    "estimated bill replaced with the real reading before the direct debit goes out"
+    "it, and honestly do you lot even know how to read a meter at all, because I would like "
+    "the estimated bill replaced with the real reading before the direct debit goes out on "
+    "the first"
 )
 
 
 def test_a_jibe_inside_a_long_calm_complaint_is_found_window_by_window(
     scorer: HostilityScorer,
 ) -> None:
-    """On the whole 50 words the model reads under 0.5; one 12-word window is clear."""
+    """On the whole 54 words the model reads under 0.5; one 12-word window is clear."""
     assert [f.category for f in scorer.flags(BURIED)] == ["harassment"]
     settings = replace(Config().rules.hostility, model_window_words=0)
     assert HostilityScorer(load_pack("en"), settings).flags(BURIED) == []
