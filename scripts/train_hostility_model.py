@@ -109,10 +109,12 @@ def main() -> None:
     words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
     union = FeatureUnion([("chars", chars), ("words", words)])
     features = union.fit_transform(texts)
-    # C=4 with thresholds 0.65 / 0.85 / 0.9 (HostilitySettings): on held-out 45-52, first
-    # measured with C=6 and 0.75 / 0.9 / 0.95 (tp 105 / fp 7 / fn 37), it gave 112 / 7 / 30
-    # with no false flag on the benign corpus, the real calls or the look-alike tables;
-    # C=6 at 0.7 gave 115 / 7 / 27 but flagged JFK-like and benign-corpus turns
+    # C=4: on held-out 45-52, first measured with C=6 and bars 0.75 / 0.9 / 0.95 (tp 105 /
+    # fp 7 / fn 37), C=4 at 0.65 / 0.85 / 0.9 gave 112 / 7 / 30 with no false flag on the
+    # benign corpus, the real calls or the look-alike tables; C=6 at 0.7 gave 115 / 7 / 27
+    # but flagged JFK-like and benign-corpus turns. In grouped cross-validation on 13-76,
+    # C=8 moved along the same recall / false-flag curve as C=4. The bars are now
+    # 0.55 / 0.8 / 0.85 (HostilitySettings; chosen on the read folds and hostility-4).
     model = LogisticRegression(C=4, max_iter=2000).fit(features, labels)
     coef = model.coef_[0]
     parts, offset = {}, 0
