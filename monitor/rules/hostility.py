@@ -10,6 +10,7 @@ report or quote frame ("he called me an idiot") do not count.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -154,6 +155,11 @@ def _whole(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\S)(?:{pattern.strip()})(?!\S)")
 
 
+def _any_of(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    """One whole-word regex matching any of ``patterns``; None when there are none."""
+    return _whole("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
 # The model judges a turn only from this many words on: on a few words ("Right you
 # are.") its n-grams say more about the phrase's length than about its meaning.
 MODEL_MIN_WORDS = 4
@@ -218,12 +224,10 @@ class HostilityScorer:
         # its anchors is in the text (``anchors``), which skips most of them
         self.patterns = [(c, _whole(p), p, w, anchor_test(p)) for c, p, w in sources]
         allow = list(pack.allow) + list(settings.allow)
-        self.allow = _whole("|".join(f"(?:{a})" for a in allow)) if allow else None
-        self.report = _whole("|".join(f"(?:{r})" for r in pack.report)) if pack.report else None
-        after = pack.report_after
-        self.report_after = _whole("|".join(f"(?:{r})" for r in after)) if after else None
-        end = pack.report_end
-        self.report_end = _whole("|".join(f"(?:{r})" for r in end)) if end else None
+        self.allow = _any_of(allow)
+        self.report = _any_of(pack.report)
+        self.report_after = _any_of(pack.report_after)
+        self.report_end = _any_of(pack.report_end)
         self.model = load_model(pack.language)
 
     # ---- words ----
@@ -470,12 +474,12 @@ class HostilityScorer:
         # signal: the model reads the rest of the turn at the ordinary bar, or the whole
         # turn at the weak-terms bar. Long turns are also read window by window
         # (``_model_verdict``).
-        words = any(hit.word for hits in totals.values() for hit in hits)
+        hits = [h for hs in totals.values() for h in hs]
+        words = any(hit.word for hit in hits)
         bar = self.settings.model_threshold_weak_terms if words else self.settings.model_threshold
         if bar > 0 and len(text.split()) < SHORT_TURN_WORDS:
             bar = max(bar, SHORT_TURN_BAR)
         if not out and self.model is not None and self.settings.model_threshold > 0 and bar > 0:
-            hits = [h for hs in totals.values() for h in hs]
             verdict = self._model_verdict(self._without_hits(text, hits), bar)
             if verdict is None and hits and not words:
                 # the phrase's own words may be what the model needs ("each to their own,
