@@ -244,6 +244,19 @@ HOSTILE = [
     "I've still got a key to your house, you know. I'd just pay up if I were you.",
     "I'm going down there and I'm putting him through the window.",
     "I don't want these Polish lads on my site any more.",
+    # found missing on held-out 132-139 (paraphrased)
+    "I guess reading the terms is optional where you're from, love.",
+    "It's not our job to babysit people who can't even keep their own phone number up to date.",
+    "You sound well fit on the phone, darling, come round and help me christen the new sofa.",
+    "You're on your own in that office most nights, aren't you? Have a good think about that.",
+    "Good luck with your cowboy builders, I'm sure they'll look after it real nice, bye.",
+    "Try to write that down this time, would you, so we're not doing this again next week.",
+    "Go on, I'll show you a good time, sweetheart, just you and me.",
+    "I don't want my mum looked after by one of them, send a proper English nurse.",
+    "Maybe don't order cheap tyres online then, and you wouldn't have this problem, would you?",
+    "Take your hillbilly truck and get out of my garage.",
+    "Come over and I'll give you a private session in the bedroom, if you know what I mean.",
+    "Lovely, just like you. Checked out your photo on LinkedIn by the way. Are you single?",
 ]
 
 BENIGN = [
@@ -383,6 +396,16 @@ BENIGN = [
     "They spray-painted die you greedy pig on the shutters last night.",
     "My sister gave me your number, she says you do the best braids.",
     "I literally just said that, it's four one two.",
+    # look-alikes of the held-out 132-139 families
+    "Oh my god, shut up, are you serious? I got the mortgage?",
+    "Thanks very much for your time today, Mrs Patel.",
+    "I'll show you a proper night out at our place on Friday, the whole party's looked after.",
+    "I was driven about by one of your drivers yesterday and he was lovely.",
+    "We do a proper English breakfast from seven.",
+    "You're on your own with the kids most evenings, aren't you? We can do a later slot.",
+    "We help people who can't even afford their own heating.",
+    "Good luck with your new place, I'm sure they'll look after you well.",
+    "Is that too much for your budget this month?",
 ]
 
 
