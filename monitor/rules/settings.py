@@ -138,7 +138,7 @@ class HostilitySettings:
     extra_patterns: tuple[tuple[str, str, float], ...] = ()  # (regex, category, weight)
     allow: tuple[str, ...] = ()
     flag_partials: bool = True
-    model_threshold: float = 0.55  # statistical model's probability to flag; 0 = off
+    model_threshold: float = 0.65  # statistical model's probability to flag; 0 = off
     model_threshold_weak_terms: float = 0.8  # the same, over lexicon words below threshold
     model_window_words: int = 12  # long turns are also read in windows this long; 0 = off
     model_threshold_window: float = 0.85  # the model's probability to flag one window
