@@ -257,6 +257,23 @@ HOSTILE = [
     "Take your hillbilly truck and get out of my garage.",
     "Come over and I'll give you a private session in the bedroom, if you know what I mean.",
     "Lovely, just like you. Checked out your photo on LinkedIn by the way. Are you single?",
+    # found missing on held-out 140-147 (paraphrased)
+    "No offence, but I'd rather talk to someone from round here, can't be doing with foreigners.",
+    "I'd have thought a manager could manage to read a due date, but evidently that's a big ask.",
+    "Ten years with us and you still can't pay on time, no wonder half your customers won't deal "
+    "with you.",
+    "It's a laptop, not a frisbee, mate. Pretty basic stuff.",
+    "go on then tough guy, we've got a whole list of losers like you",
+    "Ooh, a bad review, I'm shaking in my boots, honestly. Do whatever makes you feel big.",
+    "Perhaps swimming isn't really your thing, is it?",
+    "and the girl on the till, a snotty little madam with her nails, never even looked up",
+    "good luck finding anyone cheaper, champ",
+    "she's well fit, she can come round mine any time",
+    "At your age, love, stick to the gentle class, we don't want to scrape you off the floor.",
+    "It's like a cattle market with you lot, always haggling.",
+    "If he puts a hand on my van again I'll put him through the railings.",
+    "Must make you proud, ringing pensioners at dinner time to flog insurance.",
+    "Are all you office girls this cheerful?",
 ]
 
 BENIGN = [
@@ -406,6 +423,14 @@ BENIGN = [
     "We help people who can't even afford their own heating.",
     "Good luck with your new place, I'm sure they'll look after you well.",
     "Is that too much for your budget this month?",
+    # look-alikes of the held-out 140-147 families
+    "Lovely, enjoy your holiday then, bye now.",
+    "I might as well throw myself off the roof at this rate, honestly.",
+    "Your son must make you so proud.",
+    "My daughter's being a right little madam about her homework.",
+    "Is the pilates not your thing? We have yoga too.",
+    "No offence, but I'd rather talk to someone from the billing team.",
+    "If he lays a finger on my car again I'll report him to the police.",
 ]
 
 
