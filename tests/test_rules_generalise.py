@@ -274,6 +274,17 @@ HOSTILE = [
     "If he puts a hand on my van again I'll put him through the railings.",
     "Must make you proud, ringing pensioners at dinner time to flog insurance.",
     "Are all you office girls this cheerful?",
+    # found missing on held-out 148-155 (paraphrased)
+    "the woman I spoke to was a right rude stuck up cow, put the phone down on me",
+    "Honestly the thickest lad I've ever had to deal with, he just shrugged.",
+    "With a voice like that, love, I'd let you do me anywhere you like, if you get me.",
+    "Ooh, feisty. Give us your mobile then and I'll ring you later.",
+    "It's a drain, not a bin, and it wouldn't block, would it, if you didn't pour fat down it.",
+    "I've explained this to you three times already. My eight year old could fill it in.",
+    "Bet you look great in a swimsuit, eh?",
+    "No offence, but going by your picture you're not exactly built for the marathon.",
+    "Perhaps if you spent less money at the casino you'd have the rent.",
+    "You're not the sharpest tool in the box, are you?",
 ]
 
 BENIGN = [
@@ -431,6 +442,13 @@ BENIGN = [
     "Is the pilates not your thing? We have yoga too.",
     "No offence, but I'd rather talk to someone from the billing team.",
     "If he lays a finger on my car again I'll report him to the police.",
+    # look-alikes of the held-out 148-155 families
+    "it was a right good cow, best milker we had",
+    "This is the dumbest system, the app is rubbish.",
+    "Bet you'd look good in our new range, madam, it's half price this week.",
+    "Going by the photo you sent, the crack is in the seal, not the glass.",
+    "I've explained this to my manager twice already and he agrees with you.",
+    "The fitter said I was a stupid cow for not measuring first, can you believe it?",
 ]
 
 

@@ -12,6 +12,7 @@ from monitor.config import Config, ConfigError, parse_config
 from monitor.rules.classifier import _char_ngrams, _word_ngrams, load_model
 from monitor.rules.hostility import HostilityScorer
 from monitor.rules.packs import load_pack
+from monitor.rules.settings import CATEGORIES
 
 AUDIO = Path(__file__).resolve().parents[2] / "shared" / "data" / "audio"
 
@@ -89,7 +90,7 @@ def test_weak_rule_words_do_not_veto_a_sure_model(scorer: HostilityScorer) -> No
 
 
 FLIRTING_WITH_A_WEAK_PHRASE = (
-    "Ooh you've got a gorgeous voice, Kerry. What time do you finish tonight? Come on, give "
+    "Ooh you're a lovely girl, Kerry. What time do you finish tonight? Come on, give "
     "us a kiss and we can go for a drink."
 )
 
@@ -169,3 +170,32 @@ def test_a_short_ordinary_turn_needs_a_surer_model(scorer: HostilityScorer) -> N
     probability = scorer.model.verdict(scorer.model_text(text)).probability
     assert Config().rules.hostility.model_threshold <= probability < SHORT_TURN_BAR
     assert scorer.flags(text) == []
+
+
+def test_a_sure_model_needs_only_content_that_does_not_object(
+    scorer: HostilityScorer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A put-down lives in its function words ("you're not the sharpest, are you"): read
+    on content words alone the model says little. Where it is sure of the turn as said
+    (SURE), content need only reach CONTENT_AGREEMENT_SURE; JFK's "ask not what your
+    country can do for you", which the model reads at about 0.68, still needs the full
+    agreement and stays quiet."""
+    import monitor.rules.hostility as hostility
+
+    text = "to be fair love you're not the sharpest, are you? you never mentioned the damp"
+    # the phrase is also a rule now; the model alone is what this test is about
+    pack = replace(load_pack("en"), patterns={category: () for category in CATEGORIES})
+    no_rules = HostilityScorer(pack, scorer.settings)
+    assert no_rules.model is not None
+    prepared = no_rules.model_text(text)
+    assert no_rules.model.verdict(prepared).probability >= hostility.SURE
+    assert not no_rules._content_agrees(prepared)  # the strict gate alone would refuse it
+    assert no_rules.flags(text)
+    jfk = (
+        "And so, my fellow Americans, ask not what your country can do for you, "
+        "ask what you can do for your country."
+    )
+    assert scorer.flags(jfk) == []
+    monkeypatch.setattr(hostility, "SURE", 1.01)
+    fresh = HostilityScorer(pack, scorer.settings)
+    assert fresh.flags(text) == []

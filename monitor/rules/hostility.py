@@ -169,6 +169,13 @@ MODEL_MIN_WORDS = 4
 SHORT_TURN_WORDS = 12
 SHORT_TURN_BAR = 0.9
 CONTENT_AGREEMENT = 0.5  # the model on content words alone must still give this much
+# ... unless the model is this sure of the whole turn as said: then its content words
+# need only not speak against it. Put-downs live in their function words ("you're not
+# the brightest, are ya", 0.86 whole, 0.24 on content). In grouped cross-validation
+# (five batches, 93-100 to 140-147) this caught 641 -> 650 hostile turns with the model
+# alone, false flags 18 -> 18; JFK's "ask not what your country" (0.68) stays quiet.
+SURE = 0.85
+CONTENT_AGREEMENT_SURE = 0.2
 # Windows only sharpen a turn the model already leans towards: read window by window, the
 # ASR garble of a friendly real call ("such as the cut from you and you've been a
 # wonderful customer", aws-auto-repairs-40, 0.06 as a whole) looked like an insult.
@@ -305,13 +312,14 @@ class HostilityScorer:
             norm = self.allow.sub(lambda m: "~" * len(m.group(0)), norm)
         return norm, self._reported(norm)
 
-    def _content_agrees(self, prepared: str) -> bool:
+    def _content_agrees(self, prepared: str, probability: float = 0.0) -> bool:
         """The model still leans hostile on the content words alone: a verdict that rests
         on "you", "your", "can't" is about phrasing, not meaning ("And I know you guys
         can't a lot of your..." in a real call)."""
         assert self.model is not None
         content = " ".join(w for w in prepared.split() if w not in FUNCTION_WORDS)
-        return self.model.verdict(content).probability >= CONTENT_AGREEMENT
+        needed = CONTENT_AGREEMENT_SURE if probability >= SURE else CONTENT_AGREEMENT
+        return self.model.verdict(content).probability >= needed
 
     def _model_verdict(self, prepared: str, bar: float) -> Verdict | None:
         """The model's verdict on the turn, or on its most hostile window of words when
@@ -324,7 +332,11 @@ class HostilityScorer:
         if len(words) < MODEL_MIN_WORDS:
             return None
         whole = self.model.verdict(prepared)
-        best = whole if whole.probability >= bar and self._content_agrees(prepared) else None
+        best = (
+            whole
+            if whole.probability >= bar and self._content_agrees(prepared, whole.probability)
+            else None
+        )
         size = self.settings.model_window_words
         if not size or len(words) <= size or whole.probability < WINDOW_FLOOR:
             return best
