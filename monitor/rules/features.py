@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from monitor.rules.anchors import anchor_test
 from monitor.rules.packs import split_weight
 
 TARGET, ATTACK, SARCASM, MENACE = "target", "attack", "sarcasm", "menace"
@@ -36,6 +38,8 @@ class Feature:
     roles: frozenset[str]
     regex: re.Pattern[str]
     weight: float
+    # a literal test that the regex may match (``anchors``); None: always run it
+    may_match: Callable[[str], object] | None = None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -55,7 +59,13 @@ def load_features(language: str) -> tuple[Feature, ...]:
             for item in items:
                 pattern, weight = split_weight(item, 0.3)
                 features.append(
-                    Feature(family, frozenset(roles.split("+")), _compile(pattern), weight)
+                    Feature(
+                        family,
+                        frozenset(roles.split("+")),
+                        _compile(pattern),
+                        weight,
+                        anchor_test(pattern),
+                    )
                 )
     return tuple(features)
 
@@ -92,6 +102,8 @@ def feature_hits(norm: str, language: str = "en") -> list[FeatureHit]:
     """
     found: dict[str, list[tuple[Feature, re.Match[str]]]] = {}
     for feature in load_features(language):
+        if feature.may_match is not None and not feature.may_match(norm):
+            continue
         matches = (
             feature.regex.finditer(norm)
             if feature.family == "threat"
