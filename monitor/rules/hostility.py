@@ -315,7 +315,8 @@ class HostilityScorer:
     def _content_agrees(self, prepared: str, probability: float = 0.0) -> bool:
         """The model still leans hostile on the content words alone: a verdict that rests
         on "you", "your", "can't" is about phrasing, not meaning ("And I know you guys
-        can't a lot of your..." in a real call)."""
+        can't a lot of your..." in a real call). ``probability`` is the model on the whole
+        text: at ``SURE`` or more the content words need only ``CONTENT_AGREEMENT_SURE``."""
         assert self.model is not None
         content = " ".join(w for w in prepared.split() if w not in FUNCTION_WORDS)
         needed = CONTENT_AGREEMENT_SURE if probability >= SURE else CONTENT_AGREEMENT
