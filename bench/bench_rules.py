@@ -21,15 +21,16 @@ from monitor.rules.judge import CallJudge  # noqa: E402
 from monitor.scoring import evaluate, load_call  # noqa: E402
 from monitor.types import Segment  # noqa: E402
 
+sys.path.insert(0, str(REPO / "scripts"))
+# blind-written held-out sets whose misses were read after their first measurement, and
+# those measured without ever reading them: one list, kept beside the model's training
+from train_hostility_model import NEVER_READ, READ_SINCE  # noqa: E402
+
 DEV = REPO.parent / "shared" / "eval" / "calls" / "dev"
 HELDOUT = REPO / "tests" / "data" / "calls" / "heldout"
 HELDOUT2 = REPO / "tests" / "data" / "calls" / "heldout2"
 CALLS = REPO / "tests" / "data" / "calls"
 BENIGN = REPO / "tests" / "data" / "benign_turns.txt"
-# blind-written held-out sets whose misses were read after their first measurement, and
-# those measured without ever reading them (the honest estimate for unseen calls)
-READ_SINCE = (*range(12, 61), *range(69, 124), *range(132, 156))
-NEVER_READ = (*range(61, 69), *range(124, 132), *range(156, 172))
 AUDIO = REPO.parent / "shared" / "data" / "audio"
 
 
